@@ -1,0 +1,1 @@
+export { invoiceCollection } from './invoice-collection';
