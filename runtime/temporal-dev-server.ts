@@ -82,8 +82,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   follow(child.stderr, 'warn');
 
   const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ? `it was stopped by ${signal}` : `it exited with code ${code}`));
-    child.once('error', (error) => resolve(`could not run ${cliPath} (${error.message}); run \`npm run setup\``));
+    child.once('exit', (code, signal) =>
+      resolve(signal ? `it was stopped by ${signal}` : `it exited with code ${code}`),
+    );
+    child.once('error', (error) =>
+      resolve(`could not run ${cliPath} (${error.message}); run \`npm run setup\``),
+    );
   });
   // 'close' comes after 'exit' once the stdio pipes are drained and the process handle is released.
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -127,7 +131,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
 
   log.info(
-    { address, uiUrl: `http://${host}:${uiPort}`, dbFile, elapsedMs: Math.round(performance.now() - startedAt) },
+    {
+      address,
+      uiUrl: `http://${host}:${uiPort}`,
+      dbFile,
+      elapsedMs: Math.round(performance.now() - startedAt),
+    },
     'Temporal dev server ready',
   );
   let stopped: Promise<void> | undefined;
@@ -143,7 +152,10 @@ async function waitUntilServing(
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline && !serverExited()) {
-    const connection = Connection.lazy({ address, connectTimeout: Math.min(2_000, Math.max(deadline - Date.now(), 1)) });
+    const connection = Connection.lazy({
+      address,
+      connectTimeout: Math.min(2_000, Math.max(deadline - Date.now(), 1)),
+    });
     try {
       await connection.ensureConnected();
       // The frontend can answer before the namespace is registered; workers need the namespace.
@@ -156,7 +168,9 @@ async function waitUntilServing(
     }
     await delay(200);
   }
-  throw new Error(`not serving namespace "${namespace}" after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message})`);
+  throw new Error(
+    `not serving namespace "${namespace}" after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message})`,
+  );
 }
 
 function assertPortFree(port: number, purpose: string): Promise<void> {

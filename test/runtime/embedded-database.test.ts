@@ -86,9 +86,9 @@ describe('embedded PostgreSQL', () => {
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const { port } = squatter.address() as net.AddressInfo;
     try {
-      await expect(startEmbeddedDatabase({ dataDir: path.join(baseDir, 'unused'), port, log })).rejects.toThrow(
-        `Port ${port} on 127.0.0.1 is already in use`,
-      );
+      await expect(
+        startEmbeddedDatabase({ dataDir: path.join(baseDir, 'unused'), port, log }),
+      ).rejects.toThrow(`Port ${port} on 127.0.0.1 is already in use`);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }

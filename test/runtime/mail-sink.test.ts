@@ -65,19 +65,26 @@ describe('mail sink driven by the real postmark client', () => {
       body: JSON.stringify(firmReminder),
     });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ ErrorCode: 10, Message: expect.stringContaining('X-Postmark-Server-Token') });
+    expect(await response.json()).toEqual({
+      ErrorCode: 10,
+      Message: expect.stringContaining('X-Postmark-Server-Token'),
+    });
     expect(sink.messages()).toEqual([]);
   });
 
   test('a sink with a fixed token rejects other tokens with an InvalidAPIKeyError', async () => {
     const guarded = await startMailSink({ serverToken: 'the-right-token' });
     try {
-      await expect(postmarkClientFor(guarded, 'a-wrong-token').sendEmail(firmReminder)).rejects.toMatchObject({
-        name: 'InvalidAPIKeyError',
-        code: 10,
-        statusCode: 401,
-      });
-      await expect(postmarkClientFor(guarded, 'the-right-token').sendEmail(firmReminder)).resolves.toMatchObject({
+      await expect(postmarkClientFor(guarded, 'a-wrong-token').sendEmail(firmReminder)).rejects.toMatchObject(
+        {
+          name: 'InvalidAPIKeyError',
+          code: 10,
+          statusCode: 401,
+        },
+      );
+      await expect(
+        postmarkClientFor(guarded, 'the-right-token').sendEmail(firmReminder),
+      ).resolves.toMatchObject({
         ErrorCode: 0,
       });
     } finally {
@@ -95,7 +102,9 @@ describe('mail sink driven by the real postmark client', () => {
       code: 406,
       statusCode: 422,
       recipients: ['ada@customer.example'],
-      message: expect.stringMatching(/^You tried to send to recipient\(s\) that have been marked as inactive\./),
+      message: expect.stringMatching(
+        /^You tried to send to recipient\(s\) that have been marked as inactive\./,
+      ),
     });
     expect(sink.messages()).toEqual([]);
   });
@@ -103,24 +112,41 @@ describe('mail sink driven by the real postmark client', () => {
   test('a message with some inactive recipients goes to the active ones only', async () => {
     sink.markInactive('bounced@customer.example');
 
-    const answer = await client.sendEmail({ ...firmReminder, To: 'bounced@customer.example, bob@customer.example' });
+    const answer = await client.sendEmail({
+      ...firmReminder,
+      To: 'bounced@customer.example, bob@customer.example',
+    });
 
     expect(answer.ErrorCode).toBe(0);
-    expect(answer.Message).toMatch(/^Message OK, but will not deliver to these inactive addresses: bounced@customer\.example\./);
+    expect(answer.Message).toMatch(
+      /^Message OK, but will not deliver to these inactive addresses: bounced@customer\.example\./,
+    );
     expect(sink.messages().map((message) => message.Recipients)).toEqual([['bob@customer.example']]);
   });
 
   test.each([
-    ['no body', { TextBody: undefined, HtmlBody: undefined }, 'Provide either email TextBody or HtmlBody or both.'],
+    [
+      'no body',
+      { TextBody: undefined, HtmlBody: undefined },
+      'Provide either email TextBody or HtmlBody or both.',
+    ],
     ['no recipients', { To: undefined }, 'Zero recipients specified'],
     ['an address without @', { To: 'ada.customer.example' }, "Error parsing 'To': Illegal email address"],
     ['no subject', { Subject: '' }, 'Subject is required.'],
-    ['a metadata value over 80 characters', { Metadata: { outboxId: 'x'.repeat(81) } }, "Metadata field 'outboxId'"],
+    [
+      'a metadata value over 80 characters',
+      { Metadata: { outboxId: 'x'.repeat(81) } },
+      "Metadata field 'outboxId'",
+    ],
   ])('refuses a message with %s with ErrorCode 300', async (_case, change, expectedMessage) => {
     const sending = client.sendEmail({ ...firmReminder, ...change } as typeof firmReminder);
 
     await expect(sending).rejects.toBeInstanceOf(Errors.InvalidEmailRequestError);
-    await expect(sending).rejects.toMatchObject({ code: 300, statusCode: 422, message: expect.stringContaining(expectedMessage) });
+    await expect(sending).rejects.toMatchObject({
+      code: 300,
+      statusCode: 422,
+      message: expect.stringContaining(expectedMessage),
+    });
     expect(sink.messages()).toEqual([]);
   });
 
@@ -148,7 +174,8 @@ describe('mail sink driven by the real postmark client', () => {
   });
 
   test('getOutboundMessages lists newest first and pages with count and offset', async () => {
-    for (const outboxId of ['a', 'b', 'c']) await client.sendEmail({ ...firmReminder, Metadata: { outboxId } });
+    for (const outboxId of ['a', 'b', 'c'])
+      await client.sendEmail({ ...firmReminder, Metadata: { outboxId } });
 
     const page = await client.getOutboundMessages({ count: 2, offset: 1, recipient: 'ada@customer.example' });
 
@@ -173,7 +200,9 @@ describe('mail sink driven by the real postmark client', () => {
     expect(inbox).not.toContain('<script>');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(pageHtml).toContain('sandbox=""');
-    expect(pageHtml).toContain('srcdoc="&lt;p onclick=&quot;x()&quot;&gt;Pay &quot;now&quot; &amp; thanks&lt;/p&gt;"');
+    expect(pageHtml).toContain(
+      'srcdoc="&lt;p onclick=&quot;x()&quot;&gt;Pay &quot;now&quot; &amp; thanks&lt;/p&gt;"',
+    );
     expect(pageHtml).toContain(firmReminder.TextBody);
     expect(api).toEqual([expect.objectContaining({ MessageID: answer.MessageID })]);
     expect((await fetch(`${sink.url}/messages/no-such-id`)).status).toBe(404);
@@ -182,7 +211,8 @@ describe('mail sink driven by the real postmark client', () => {
 
 describe('mail sink lifecycle', () => {
   test('keeps messages across a restart when given a store file, and clear() empties it', async () => {
-    const storeFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'recoup-mail-sink-')), 'mail', 'messages.jsonl');
+    const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'recoup-mail-sink-'));
+    const storeFile = path.join(storeDir, 'mail', 'messages.jsonl');
     const first = await startMailSink({ storeFile });
     await postmarkClientFor(first).sendEmail(firmReminder);
     await postmarkClientFor(first).sendEmail({ ...firmReminder, Subject: 'Final notice' });
@@ -192,7 +222,10 @@ describe('mail sink lifecycle', () => {
     const second = await startMailSink({ storeFile });
     try {
       expect(second.messages()).toEqual(sentBeforeRestart);
-      expect(second.messages().map((message) => message.Subject)).toEqual([firmReminder.Subject, 'Final notice']);
+      expect(second.messages().map((message) => message.Subject)).toEqual([
+        firmReminder.Subject,
+        'Final notice',
+      ]);
       const found = await postmarkClientFor(second).getOutboundMessages({
         count: 1,
         offset: 0,
@@ -204,6 +237,7 @@ describe('mail sink lifecycle', () => {
       expect(fs.readFileSync(storeFile, 'utf8')).toBe('');
     } finally {
       await second.close();
+      fs.rmSync(storeDir, { recursive: true, force: true });
     }
   });
 
@@ -217,7 +251,11 @@ describe('mail sink lifecycle', () => {
     // "Expect: 100-continue" makes the server confirm it has the request before the body arrives: a request in flight.
     const unfinished = http.request(`${sink.url}/email`, {
       method: 'POST',
-      headers: { 'Content-Length': '100', Expect: '100-continue', 'X-Postmark-Server-Token': 'test-server-token' },
+      headers: {
+        'Content-Length': '100',
+        Expect: '100-continue',
+        'X-Postmark-Server-Token': 'test-server-token',
+      },
     });
     const unfinishedFailed = new Promise((resolve) => unfinished.once('error', resolve));
     unfinished.flushHeaders();

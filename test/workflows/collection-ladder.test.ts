@@ -1,9 +1,8 @@
-import { addDays, type LocalDate } from '../../domain/calendar';
 import { agencyPayloadFields } from '../../domain/agency';
-import { instantAtLocalTime } from '../../domain/calendar';
+import { addDays, instantAtLocalTime, type LocalDate } from '../../domain/calendar';
 import { commandUpdates, invoiceStateQuery, timelineQuery } from '../../workflows/messages';
 import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
-import { berlinCustomer, invoiceTerms, sentEmails, skipTo, upcomingMonday } from '../support/lifecycle';
+import { berlinCustomer, invoiceTerms, localTime, sentEmails, skipTo, upcomingMonday } from '../support/lifecycle';
 
 let stack: CollectionStack;
 
@@ -61,7 +60,7 @@ describe('the default ladder', () => {
       daysOverdue: 47,
     });
     const handedOff = timeline.find((entry) => entry.type === 'agency.handedOff');
-    expect(handedOff?.at).toBe(new Date(instantAtLocalTime(addDays(monday, 77), 9, 'Europe/Berlin')).toISOString());
+    expect(localTime(handedOff!.at, berlinCustomer.timeZone)).toBe(nineAm(addDays(monday, 77)));
 
     const recovered = await handle.executeUpdate(commandUpdates.recordAgencyOutcome, {
       args: [{ outcome: 'recovered', recoveredAmount: 120_000, reference: 'agency-remittance-77' }],
