@@ -76,7 +76,7 @@ export async function migrateDatabase(connectionString: string, directory = migr
       }
       if (rows.length > 0) {
         throw new Error(
-          `Migration ${migration.name} failed earlier and is half-applied. Repair the database by hand, then mark it ` +
+          `Migration ${migration.name} failed earlier (its error is in _prisma_migrations.logs). Fix the cause, then mark it ` +
             `rolled back (UPDATE "_prisma_migrations" SET rolled_back_at = now() WHERE migration_name = '${migration.name}') and start again.`,
         );
       }

