@@ -17,8 +17,15 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@prisma/*', 'postmark', 'pg', 'zod', 'express', 'node:*'], message: 'Workflow code is deterministic: no I/O libraries or zod in workflows/.' },
-            { group: ['../activities/*', '../activities', '!../activities/failure-types'], message: 'Import activity types only: use `import type`.', allowTypeImports: true },
+            {
+              group: ['@prisma/*', 'postmark', 'pg', 'zod', 'express', 'node:*'],
+              message: 'Workflow code is deterministic: no I/O libraries or zod in workflows/.',
+            },
+            {
+              regex: '^\\.\\./activities(?!/failure-types$)',
+              message: 'Import activity types only: use `import type`.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

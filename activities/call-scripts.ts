@@ -3,7 +3,6 @@ import { formatMoney } from '../domain/money';
 import type { TaskKind } from '../domain/tasks';
 import { formatDaysOverdue, formatLocalDate } from './email-templates';
 
-
 export interface TaskContext {
   kind: TaskKind;
   customerName: string;

@@ -14,9 +14,7 @@ export interface CollectionEmailRequest {
 }
 
 export type CollectionEmailOutcome =
-  | { status: 'sent' | 'alreadySent'; messageId: string }
-  | { status: 'suppressed' | 'invoiceClosed' };
-
+  { status: 'sent' | 'alreadySent'; messageId: string } | { status: 'suppressed' | 'invoiceClosed' };
 
 export interface CollectionEmailDependencies {
   db: Database;
@@ -50,7 +48,13 @@ export async function sendCollectionEmail(
   const key = { invoiceId: invoice.invoiceId, stageKey: effect.key };
   const outbox = await db.emailMessage.upsert({
     where: { invoiceId_stageKey: key },
-    create: { ...key, template: effect.template, toAddress: invoice.customer.email, subject: rendered.subject, status: 'pending' },
+    create: {
+      ...key,
+      template: effect.template,
+      toAddress: invoice.customer.email,
+      subject: rendered.subject,
+      status: 'pending',
+    },
     update: {},
   });
   if (outbox.providerMessageId) return { status: 'alreadySent', messageId: outbox.providerMessageId };
@@ -72,7 +76,10 @@ export async function sendCollectionEmail(
     const earlier = await mail.findSentMessage(outbox.id);
     if (earlier) return markSent(db, outbox.id, earlier, 'alreadySent');
   }
-  await db.emailMessage.update({ where: { id: outbox.id }, data: { attempts: { increment: 1 }, status: 'sending' } });
+  await db.emailMessage.update({
+    where: { id: outbox.id },
+    data: { attempts: { increment: 1 }, status: 'sending' },
+  });
   try {
     const { messageId } = await mail.send({
       from,
@@ -87,7 +94,10 @@ export async function sendCollectionEmail(
     return markSent(db, outbox.id, messageId, 'sent');
   } catch (error) {
     if (error instanceof InactiveRecipientError || error instanceof RejectedEmailError) {
-      await db.emailMessage.update({ where: { id: outbox.id }, data: { status: 'failed', error: error.message } });
+      await db.emailMessage.update({
+        where: { id: outbox.id },
+        data: { status: 'failed', error: error.message },
+      });
       throw ApplicationFailure.create({
         type: error instanceof InactiveRecipientError ? inactiveRecipientFailure : emailRejectedFailure,
         message: `Email to ${invoice.customer.email} refused by Postmark: ${error.message}`,

@@ -20,9 +20,13 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     recordProjection: (request: ProjectionRequest) => recordProjection(deps.db, request),
     sendCollectionEmail: (request: CollectionEmailRequest) =>
-      sendCollectionEmail({ db: deps.db, mail: deps.mail, from: deps.mailFrom, sender: deps.sender }, request),
+      sendCollectionEmail(
+        { db: deps.db, mail: deps.mail, from: deps.mailFrom, sender: deps.sender },
+        request,
+      ),
     openTask: (request: StaffTaskRequest) => openStaffTask(deps.db, request),
-    handOffToAgency: (request: AgencyHandoffRequest) => handOffToAgency(deps.db, deps.agencyHandoffUrl, request),
+    handOffToAgency: (request: AgencyHandoffRequest) =>
+      handOffToAgency(deps.db, deps.agencyHandoffUrl, request),
   };
 }
 

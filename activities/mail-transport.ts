@@ -61,7 +61,9 @@ export function createPostmarkTransport(settings: PostmarkSettings): MailTranspo
     },
     async findSentMessage(outboxId) {
       const filter = { count: 1, offset: 0, metadata_outboxId: outboxId };
-      const found = await client.getOutboundMessages(filter as Parameters<ServerClient['getOutboundMessages']>[0]);
+      const found = await client.getOutboundMessages(
+        filter as Parameters<ServerClient['getOutboundMessages']>[0],
+      );
       return found.Messages[0]?.MessageID ?? null;
     },
   };

@@ -20,13 +20,21 @@ const asDate = (localDate: string) => new Date(`${localDate}T00:00:00.000Z`);
  * Writes the read model of one invoice in one transaction: the invoice row (never older over newer),
  * the new timeline entries (append-only, idempotent by sequence) and the rows those entries describe.
  */
-export async function recordProjection(db: Database, { state, newEvents, at }: ProjectionRequest): Promise<void> {
+export async function recordProjection(
+  db: Database,
+  { state, newEvents, at }: ProjectionRequest,
+): Promise<void> {
   const view = viewOf(state, Date.parse(at));
   const { terms } = state;
   await db.$transaction(async (tx) => {
     await tx.customer.upsert({
       where: { id: terms.customer.id },
-      create: { id: terms.customer.id, name: terms.customer.name, email: terms.customer.email, timeZone: terms.customer.timeZone },
+      create: {
+        id: terms.customer.id,
+        name: terms.customer.name,
+        email: terms.customer.email,
+        timeZone: terms.customer.timeZone,
+      },
       update: { name: terms.customer.name, email: terms.customer.email, timeZone: terms.customer.timeZone },
     });
     const row = {
@@ -51,7 +59,10 @@ export async function recordProjection(db: Database, { state, newEvents, at }: P
       create: { id: terms.invoiceId, workflowId: `invoice-${terms.invoiceId}`, ...row },
       update: {},
     });
-    await tx.invoice.updateMany({ where: { id: terms.invoiceId, stateSequence: { lt: state.sequence } }, data: row });
+    await tx.invoice.updateMany({
+      where: { id: terms.invoiceId, stateSequence: { lt: state.sequence } },
+      data: row,
+    });
     if (newEvents.length > 0) {
       await tx.timelineEvent.createMany({
         data: newEvents.map((event) => ({
@@ -71,7 +82,11 @@ export async function recordProjection(db: Database, { state, newEvents, at }: P
     if (state.closure) {
       await tx.task.updateMany({
         where: { invoiceId: terms.invoiceId, status: 'open' },
-        data: { status: 'cancelled', outcome: `invoice ${state.closure.status}`, completedAt: new Date(state.closure.at) },
+        data: {
+          status: 'cancelled',
+          outcome: `invoice ${state.closure.status}`,
+          completedAt: new Date(state.closure.at),
+        },
       });
     }
   });
@@ -100,12 +115,19 @@ async function projectEvent(tx: Tx, state: InvoiceState, event: TimelineEntry): 
       if (event.type === 'agency.recovered') {
         await tx.agencyHandoff.updateMany({
           where: { invoiceId },
-          data: { outcome: 'recovered', recoveredAmount: { increment: BigInt(Number(data.amount)) }, outcomeAt: at },
+          data: {
+            outcome: 'recovered',
+            recoveredAmount: { increment: BigInt(Number(data.amount)) },
+            outcomeAt: at,
+          },
         });
       }
       return;
     case 'agency.returned':
-      await tx.agencyHandoff.updateMany({ where: { invoiceId }, data: { outcome: 'returned', outcomeAt: at } });
+      await tx.agencyHandoff.updateMany({
+        where: { invoiceId },
+        data: { outcome: 'returned', outcomeAt: at },
+      });
       return;
     case 'dispute.opened':
       await tx.dispute.createMany({
@@ -128,10 +150,16 @@ async function projectEvent(tx: Tx, state: InvoiceState, event: TimelineEntry): 
       await createPlan(tx, invoiceId, Number(data.plan), data.installments as InstallmentTerms[], at);
       return;
     case 'plan.defaulted':
-      await tx.paymentPlan.updateMany({ where: { invoiceId, sequence: Number(data.plan) }, data: { status: 'defaulted', endedAt: at } });
+      await tx.paymentPlan.updateMany({
+        where: { invoiceId, sequence: Number(data.plan) },
+        data: { status: 'defaulted', endedAt: at },
+      });
       return;
     case 'invoice.paid':
-      await tx.paymentPlan.updateMany({ where: { invoiceId, status: 'active' }, data: { status: 'completed', endedAt: at } });
+      await tx.paymentPlan.updateMany({
+        where: { invoiceId, status: 'active' },
+        data: { status: 'completed', endedAt: at },
+      });
       await tx.installment.updateMany({
         where: { plan: { invoiceId, status: 'completed' }, status: 'due' },
         data: { status: 'paid' },
@@ -140,8 +168,16 @@ async function projectEvent(tx: Tx, state: InvoiceState, event: TimelineEntry): 
   }
 }
 
-async function createPlan(tx: Tx, invoiceId: string, sequence: number, installments: InstallmentTerms[], at: Date) {
-  const existing = await tx.paymentPlan.findUnique({ where: { invoiceId_sequence: { invoiceId, sequence } } });
+async function createPlan(
+  tx: Tx,
+  invoiceId: string,
+  sequence: number,
+  installments: InstallmentTerms[],
+  at: Date,
+) {
+  const existing = await tx.paymentPlan.findUnique({
+    where: { invoiceId_sequence: { invoiceId, sequence } },
+  });
   if (existing) return;
   await tx.paymentPlan.create({
     data: {
@@ -164,12 +200,17 @@ async function createPlan(tx: Tx, invoiceId: string, sequence: number, installme
 async function projectInstallmentPayments(tx: Tx, invoiceId: string, state: InvoiceState): Promise<void> {
   const plan = state.plan;
   if (!plan) return;
-  const row = await tx.paymentPlan.findUnique({ where: { invoiceId_sequence: { invoiceId, sequence: plan.sequence } } });
+  const row = await tx.paymentPlan.findUnique({
+    where: { invoiceId_sequence: { invoiceId, sequence: plan.sequence } },
+  });
   if (!row) return;
   for (const installment of plan.installments) {
     await tx.installment.updateMany({
       where: { planId: row.id, sequence: installment.sequence },
-      data: { paidAmount: BigInt(installment.paid), status: installment.paid >= installment.amount ? 'paid' : 'due' },
+      data: {
+        paidAmount: BigInt(installment.paid),
+        status: installment.paid >= installment.amount ? 'paid' : 'due',
+      },
     });
   }
 }

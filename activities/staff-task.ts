@@ -26,7 +26,14 @@ export async function openStaffTask(db: Database, request: StaffTaskRequest): Pr
   });
   const task = await db.task.upsert({
     where: { invoiceId_taskKey: { invoiceId: invoice.invoiceId, taskKey: key } },
-    create: { invoiceId: invoice.invoiceId, taskKey: key, kind, role: taskRole(kind), title: text.title, script: text.script },
+    create: {
+      invoiceId: invoice.invoiceId,
+      taskKey: key,
+      kind,
+      role: taskRole(kind),
+      title: text.title,
+      script: text.script,
+    },
     update: {},
   });
   log.info('Staff task open', { invoiceId: invoice.invoiceId, taskId: task.id, kind, role: task.role });

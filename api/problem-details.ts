@@ -33,7 +33,8 @@ export const problemCatalogue = {
   'invoice-conflict': {
     status: 409,
     title: 'An invoice with this id already exists with different data',
-    advice: 'Use a new invoiceId for a new invoice, or amend the existing one with POST /invoices/{invoiceId}/amendments.',
+    advice:
+      'Use a new invoiceId for a new invoice, or amend the existing one with POST /invoices/{invoiceId}/amendments.',
   },
   'invoice-closed': {
     status: 409,
@@ -43,7 +44,8 @@ export const problemCatalogue = {
   'invoice-state-conflict': {
     status: 409,
     title: "The invoice's current state does not allow this",
-    advice: "Read the invoice (GET /invoices/{invoiceId}) and act on its current state; `detail` says what's in the way.",
+    advice:
+      "Read the invoice (GET /invoices/{invoiceId}) and act on its current state; `detail` says what's in the way.",
   },
   'task-conflict': {
     status: 409,
@@ -155,7 +157,8 @@ export function fieldErrorsFrom(error: z.ZodError, location: FieldError['in']): 
       return issue.keys.map((key) => ({
         in: location,
         path: [...path, key].join('.'),
-        message: 'is not a known field; remove it (the API documentation lists the fields this request takes)',
+        message:
+          'is not a known field; remove it (the API documentation lists the fields this request takes)',
       }));
     }
     return [{ in: location, path: path.join('.'), message: issue.message }];

@@ -189,7 +189,10 @@ export function stageDueAt(state: InvoiceState, stage: CollectionStage): number 
       : stageSendTime(dueDate, stage.offsetDays + state.pausedDays, window, issueDate);
   const silence = stage.requiresNoResponseForDays;
   if (!silence || !state.lastCustomerResponseAt) return scheduled;
-  const silentLongEnough = firstSendSlotAtOrAfter(Date.parse(state.lastCustomerResponseAt) + silence * dayMs, window);
+  const silentLongEnough = firstSendSlotAtOrAfter(
+    Date.parse(state.lastCustomerResponseAt) + silence * dayMs,
+    window,
+  );
   return Math.max(scheduled, silentLongEnough);
 }
 
@@ -202,10 +205,14 @@ export function nextWakeup(state: InvoiceState): Wakeup | null {
   if (isClosed(state)) return null;
   const candidates: Wakeup[] = [];
   const next = pendingStages(state)[0];
-  if (next && !isOnHold(state)) candidates.push({ kind: 'stage', at: stageDueAt(state, next), stageKey: next.key });
+  if (next && !isOnHold(state))
+    candidates.push({ kind: 'stage', at: stageDueAt(state, next), stageKey: next.key });
   if (state.promise) candidates.push({ kind: 'promiseLapse', at: promiseLapsesAt(state, state.promise) });
   if (state.plan) candidates.push(...installmentWakeups(state, state.plan));
-  return candidates.reduce<Wakeup | null>((earliest, w) => (!earliest || w.at < earliest.at ? w : earliest), null);
+  return candidates.reduce<Wakeup | null>(
+    (earliest, w) => (!earliest || w.at < earliest.at ? w : earliest),
+    null,
+  );
 }
 
 function promiseLapsesAt(state: InvoiceState, promise: PromiseOfPayment): number {
@@ -281,14 +288,21 @@ class Draft {
   }
 
   record(type: string, summary: string, data: Record<string, unknown> = {}): void {
-    const entry: TimelineEntry = { sequence: this.state.timeline.length + 1, at: iso(this.now), type, summary, data };
+    const entry: TimelineEntry = {
+      sequence: this.state.timeline.length + 1,
+      at: iso(this.now),
+      type,
+      summary,
+      data,
+    };
     if (this.actor) entry.actor = this.actor;
     this.state.timeline.push(entry);
   }
 
   apply(command: InvoiceCommand): void {
     if (command.type === 'recordPayment' && this.isDuplicatePayment(command)) return;
-    if (command.type !== 'completeTask' && command.type !== 'reportEmailProblem') this.requireOpen(command.type);
+    if (command.type !== 'completeTask' && command.type !== 'reportEmailProblem')
+      this.requireOpen(command.type);
     switch (command.type) {
       case 'recordPayment':
         return this.recordPayment(command);
@@ -298,7 +312,9 @@ class Draft {
         return this.resolveDispute(command);
       case 'recordCustomerResponse':
         this.customerResponded();
-        return this.record('customer.responded', `Customer responded: ${command.note}`, { note: command.note });
+        return this.record('customer.responded', `Customer responded: ${command.note}`, {
+          note: command.note,
+        });
       case 'promiseToPay':
         return this.promiseToPay(command);
       case 'acceptPaymentPlan':
@@ -306,7 +322,12 @@ class Draft {
       case 'amend':
         return this.amend(command);
       case 'cancel':
-        return this.close('cancelled', command.reason, 'invoice.cancelled', `Invoice cancelled: ${command.reason}`);
+        return this.close(
+          'cancelled',
+          command.reason,
+          'invoice.cancelled',
+          `Invoice cancelled: ${command.reason}`,
+        );
       case 'writeOff':
         return this.writeOff(command);
       case 'pause':
@@ -325,7 +346,10 @@ class Draft {
   private requireOpen(action: string): void {
     const { closure } = this.state;
     if (closure) {
-      throw new CommandRejected('conflict', `Invoice is ${closure.status.replace('_', ' ')}; ${action} is not possible.`);
+      throw new CommandRejected(
+        'conflict',
+        `Invoice is ${closure.status.replace('_', ' ')}; ${action} is not possible.`,
+      );
     }
   }
 
@@ -344,7 +368,10 @@ class Draft {
   private recordPayment(command: CommandOf<'recordPayment'>): void {
     const { currency } = this.state.terms;
     if (command.currency !== currency) {
-      throw new CommandRejected('invalid', `Payment currency ${command.currency} differs from the invoice's ${currency}.`);
+      throw new CommandRejected(
+        'invalid',
+        `Payment currency ${command.currency} differs from the invoice's ${currency}.`,
+      );
     }
     this.customerResponded();
     this.addPayment(command.reference, command.amount, 'payment.recorded', 'Payment');
@@ -362,7 +389,8 @@ class Draft {
       amount,
       balance: state.balance,
     });
-    if (state.balance === 0) this.close('paid', `paid in full by ${reference}`, 'invoice.paid', 'Invoice paid in full');
+    if (state.balance === 0)
+      this.close('paid', `paid in full by ${reference}`, 'invoice.paid', 'Invoice paid in full');
   }
 
   private applyToInstallments(plan: PaymentPlan, amount: MinorUnits): void {
@@ -404,14 +432,23 @@ class Draft {
       }
       state.dispute = null;
       state.balance = adjusted;
-      this.record('dispute.resolved', `Dispute adjusted; balance now ${adjusted}${note}`, { ...data, balance: adjusted });
-      if (adjusted === 0) this.close('credited', 'dispute adjusted to nothing owed', 'invoice.credited', 'Invoice credited');
+      this.record('dispute.resolved', `Dispute adjusted; balance now ${adjusted}${note}`, {
+        ...data,
+        balance: adjusted,
+      });
+      if (adjusted === 0)
+        this.close('credited', 'dispute adjusted to nothing owed', 'invoice.credited', 'Invoice credited');
       return;
     }
     state.dispute = null;
     if (command.resolution === 'upheld') {
       this.record('dispute.resolved', `Dispute upheld${note}`, data);
-      this.close('credited', `dispute upheld${note}`, 'invoice.credited', 'Invoice credited after upheld dispute');
+      this.close(
+        'credited',
+        `dispute upheld${note}`,
+        'invoice.credited',
+        'Invoice credited after upheld dispute',
+      );
       return;
     }
     this.record('dispute.resolved', `Dispute rejected; reminders resume${note}`, data);
@@ -421,23 +458,41 @@ class Draft {
     const state = this.state;
     this.requireInHouse('record a promise to pay');
     if (state.dispute || state.plan) {
-      throw new CommandRejected('conflict', 'A promise cannot replace an open dispute or an active payment plan.');
+      throw new CommandRejected(
+        'conflict',
+        'A promise cannot replace an open dispute or an active payment plan.',
+      );
     }
     const today = localDateAt(this.now, state.terms.customer.timeZone);
     if (command.promisedDate < today) {
-      throw new CommandRejected('invalid', `promisedDate ${command.promisedDate} is in the past (today is ${today}).`);
+      throw new CommandRejected(
+        'invalid',
+        `promisedDate ${command.promisedDate} is in the past (today is ${today}).`,
+      );
     }
     const amount = command.amount ?? state.balance;
     if (amount <= 0 || amount > state.balance) {
-      throw new CommandRejected('invalid', `A promised amount must be between 1 and the balance, ${state.balance}.`);
+      throw new CommandRejected(
+        'invalid',
+        `A promised amount must be between 1 and the balance, ${state.balance}.`,
+      );
     }
-    state.promise = { promisedDate: command.promisedDate, amount, madeAt: iso(this.now), paidBefore: totalPaid(state) };
-    this.customerResponded();
-    this.record('promise.made', `Customer promised to pay ${amount} by ${command.promisedDate}; reminders paused`, {
+    state.promise = {
       promisedDate: command.promisedDate,
       amount,
-      note: command.note,
-    });
+      madeAt: iso(this.now),
+      paidBefore: totalPaid(state),
+    };
+    this.customerResponded();
+    this.record(
+      'promise.made',
+      `Customer promised to pay ${amount} by ${command.promisedDate}; reminders paused`,
+      {
+        promisedDate: command.promisedDate,
+        amount,
+        note: command.note,
+      },
+    );
   }
 
   lapsePromise(): void {
@@ -446,19 +501,30 @@ class Draft {
     this.state.promise = null;
     const paidSince = totalPaid(this.state) - promise.paidBefore;
     if (paidSince >= promise.amount) {
-      this.record('promise.kept', `Promise to pay ${promise.amount} kept; reminders resume for the rest`, { paidSince });
+      this.record('promise.kept', `Promise to pay ${promise.amount} kept; reminders resume for the rest`, {
+        paidSince,
+      });
       return;
     }
-    this.record('promise.broken', `Promise to pay ${promise.amount} by ${promise.promisedDate} broken; reminders resume`, {
-      paidSince,
-    });
-    this.openTask(`promise-broken-${promise.promisedDate}`, 'promiseBroken', `promised ${promise.promisedDate}`);
+    this.record(
+      'promise.broken',
+      `Promise to pay ${promise.amount} by ${promise.promisedDate} broken; reminders resume`,
+      {
+        paidSince,
+      },
+    );
+    this.openTask(
+      `promise-broken-${promise.promisedDate}`,
+      'promiseBroken',
+      `promised ${promise.promisedDate}`,
+    );
   }
 
   private acceptPaymentPlan(command: CommandOf<'acceptPaymentPlan'>): void {
     const state = this.state;
     this.requireInHouse('accept a payment plan');
-    if (state.dispute) throw new CommandRejected('conflict', 'Resolve the open dispute before agreeing a payment plan.');
+    if (state.dispute)
+      throw new CommandRejected('conflict', 'Resolve the open dispute before agreeing a payment plan.');
     if (state.plan) throw new CommandRejected('conflict', 'A payment plan is already active.');
     validateInstallments(command.installments, state, localDateAt(this.now, state.terms.customer.timeZone));
     state.planCount += 1;
@@ -489,10 +555,14 @@ class Draft {
     const installment = plan?.installments.find((i) => i.sequence === sequence);
     if (!plan || !installment || installment.reminded) return;
     installment.reminded = true;
-    this.record('plan.installmentReminded', `Reminder sent for installment ${sequence} due ${installment.dueDate}`, {
-      plan: plan.sequence,
-      installment: sequence,
-    });
+    this.record(
+      'plan.installmentReminded',
+      `Reminder sent for installment ${sequence} due ${installment.dueDate}`,
+      {
+        plan: plan.sequence,
+        installment: sequence,
+      },
+    );
     this.sendEmail(`plan-${plan.sequence}-installment-${sequence}`, 'installmentReminder', false, {
       sequence,
       count: plan.installments.length,
@@ -520,7 +590,10 @@ class Draft {
     const changes: Record<string, unknown> = {};
     if (command.dueDate !== undefined && command.dueDate !== terms.dueDate) {
       if (command.dueDate < terms.issueDate) {
-        throw new CommandRejected('invalid', `dueDate ${command.dueDate} is before the issue date ${terms.issueDate}.`);
+        throw new CommandRejected(
+          'invalid',
+          `dueDate ${command.dueDate} is before the issue date ${terms.issueDate}.`,
+        );
       }
       changes.dueDate = { from: terms.dueDate, to: command.dueDate };
       terms.dueDate = command.dueDate;
@@ -532,7 +605,10 @@ class Draft {
     }
     const amountChanged = command.amount !== undefined && command.amount !== terms.amount;
     if (amountChanged && state.plan) {
-      throw new CommandRejected('conflict', 'The amount cannot change while a payment plan runs on the old balance.');
+      throw new CommandRejected(
+        'conflict',
+        'The amount cannot change while a payment plan runs on the old balance.',
+      );
     }
     if (amountChanged && command.amount !== undefined) {
       changes.amount = { from: terms.amount, to: command.amount };
@@ -542,16 +618,27 @@ class Draft {
       state.overpaid = Math.max(0, paid - command.amount);
     }
     if (Object.keys(changes).length === 0) {
-      throw new CommandRejected('invalid', 'The amendment changes nothing: give a new amount, dueDate or customerEmail.');
+      throw new CommandRejected(
+        'invalid',
+        'The amendment changes nothing: give a new amount, dueDate or customerEmail.',
+      );
     }
-    this.record('invoice.amended', `Invoice amended: ${command.reason}`, { ...changes, reason: command.reason });
+    this.record('invoice.amended', `Invoice amended: ${command.reason}`, {
+      ...changes,
+      reason: command.reason,
+    });
     if (amountChanged && state.balance === 0) {
       this.close('paid', 'amended amount already paid', 'invoice.paid', 'Invoice paid in full');
     }
   }
 
   private writeOff(command: CommandOf<'writeOff'>): void {
-    this.close('written_off', command.reason, 'invoice.writtenOff', `Written off (${this.state.balance}): ${command.reason}`);
+    this.close(
+      'written_off',
+      command.reason,
+      'invoice.writtenOff',
+      `Written off (${this.state.balance}): ${command.reason}`,
+    );
   }
 
   private pause(command: CommandOf<'pause'>): void {
@@ -568,16 +655,24 @@ class Draft {
 
   private recordAgencyOutcome(command: CommandOf<'recordAgencyOutcome'>): void {
     const agency = this.state.agency;
-    if (!agency || agency.returnedAt) throw new CommandRejected('conflict', 'The account is not with the agency.');
+    if (!agency || agency.returnedAt)
+      throw new CommandRejected('conflict', 'The account is not with the agency.');
     if (command.outcome === 'returned') {
       agency.returnedAt = iso(this.now);
-      this.record('agency.returned', `Agency returned the account${command.note ? `: ${command.note}` : ''}`, {});
+      this.record(
+        'agency.returned',
+        `Agency returned the account${command.note ? `: ${command.note}` : ''}`,
+        {},
+      );
       this.openTask('agency-returned', 'agencyReturned', command.note);
       return;
     }
     const amount = command.recoveredAmount;
     if (amount === undefined || amount <= 0) {
-      throw new CommandRejected('invalid', 'A recovered outcome needs recoveredAmount, a positive amount in minor units.');
+      throw new CommandRejected(
+        'invalid',
+        'A recovered outcome needs recoveredAmount, a positive amount in minor units.',
+      );
     }
     const reference = command.reference ?? `agency-recovery-${this.state.payments.length + 1}`;
     if (this.state.payments.some((payment) => payment.reference === reference)) return;
@@ -587,12 +682,20 @@ class Draft {
   private reportEmailProblem(command: CommandOf<'reportEmailProblem'>): void {
     if (command.kind === 'spamComplaint') {
       this.state.emailSuppressed = true;
-      this.record('email.spamComplaint', `Spam complaint from ${command.emailAddress}; no more email to this customer`, {});
+      this.record(
+        'email.spamComplaint',
+        `Spam complaint from ${command.emailAddress}; no more email to this customer`,
+        {},
+      );
       return;
     }
-    this.record('email.undeliverable', `Email to ${command.emailAddress} undeliverable: ${command.description}`, {
-      kind: command.kind,
-    });
+    this.record(
+      'email.undeliverable',
+      `Email to ${command.emailAddress} undeliverable: ${command.description}`,
+      {
+        kind: command.kind,
+      },
+    );
     if (!this.state.closure) {
       this.openTask(`fix-email-${command.emailAddress}`, 'fixEmailAddress', command.description);
     }
@@ -631,10 +734,14 @@ class Draft {
   private reachStage(stage: CollectionStage): void {
     const state = this.state;
     state.stages[stage.key] = { outcome: 'done', at: iso(this.now) };
-    this.record('stage.reached', `Stage ${stage.key} reached (${daysOverdue(state, this.now)} days overdue)`, {
-      stage: stage.key,
-      balance: state.balance,
-    });
+    this.record(
+      'stage.reached',
+      `Stage ${stage.key} reached (${daysOverdue(state, this.now)} days overdue)`,
+      {
+        stage: stage.key,
+        balance: state.balance,
+      },
+    );
     if (stage.email) this.sendEmail(stage.key, stage.email, Boolean(stage.offersPaymentPlan));
     if (stage.task) this.openTask(stage.key, stage.task);
     if (stage.agencyHandoff) {
@@ -654,7 +761,13 @@ class Draft {
       this.record('email.suppressed', `Email ${key} not sent: the customer complained of spam`, { key });
       return;
     }
-    this.effects.push({ kind: 'sendEmail', key, template, offersPaymentPlan, ...(installment ? { installment } : {}) });
+    this.effects.push({
+      kind: 'sendEmail',
+      key,
+      template,
+      offersPaymentPlan,
+      ...(installment ? { installment } : {}),
+    });
   }
 
   private openTask(key: string, taskKind: TaskKind, detail?: string): void {
@@ -668,7 +781,10 @@ class Draft {
 
   private requireInHouse(action: string): void {
     if (this.state.agency && !this.state.agency.returnedAt) {
-      throw new CommandRejected('conflict', `The account is with the collection agency; record its outcome, not ${action}.`);
+      throw new CommandRejected(
+        'conflict',
+        `The account is with the collection agency; record its outcome, not ${action}.`,
+      );
     }
   }
 
@@ -687,11 +803,16 @@ class Draft {
     if (!this.wasOnHold && onHold) state.holdStartedAt = iso(this.now);
     if (this.wasOnHold && !onHold && state.holdStartedAt) {
       const zone = state.terms.customer.timeZone;
-      const held = daysBetween(localDateAt(Date.parse(state.holdStartedAt), zone), localDateAt(this.now, zone));
+      const held = daysBetween(
+        localDateAt(Date.parse(state.holdStartedAt), zone),
+        localDateAt(this.now, zone),
+      );
       state.pausedDays += held;
       state.holdStartedAt = null;
       if (!isClosed(state)) {
-        this.record('hold.ended', `Reminders resume; ${held} days on hold move later stages back`, { heldDays: held });
+        this.record('hold.ended', `Reminders resume; ${held} days on hold move later stages back`, {
+          heldDays: held,
+        });
       }
     }
   }
@@ -704,7 +825,10 @@ function stageTargetsBeforeIssue(state: InvoiceState, stage: CollectionStage): b
 function validateInstallments(installments: InstallmentTerms[], state: InvoiceState, today: LocalDate): void {
   const { maxInstallments } = state.policy;
   if (installments.length < 1 || installments.length > maxInstallments) {
-    throw new CommandRejected('invalid', `A payment plan needs between 1 and ${maxInstallments} installments.`);
+    throw new CommandRejected(
+      'invalid',
+      `A payment plan needs between 1 and ${maxInstallments} installments.`,
+    );
   }
   const sum = installments.reduce((total, installment) => total + installment.amount, 0);
   if (sum !== state.balance) {
@@ -714,10 +838,14 @@ function validateInstallments(installments: InstallmentTerms[], state: InvoiceSt
     );
   }
   installments.forEach((installment, index) => {
-    if (installment.amount <= 0) throw new CommandRejected('invalid', `Installment ${index + 1} must be a positive amount.`);
+    if (installment.amount <= 0)
+      throw new CommandRejected('invalid', `Installment ${index + 1} must be a positive amount.`);
     const previous = installments[index - 1];
     if (index === 0 && installment.dueDate < today) {
-      throw new CommandRejected('invalid', `The first installment is due ${installment.dueDate}, before today (${today}).`);
+      throw new CommandRejected(
+        'invalid',
+        `The first installment is due ${installment.dueDate}, before today (${today}).`,
+      );
     }
     if (previous && installment.dueDate <= previous.dueDate) {
       throw new CommandRejected('invalid', `Installment ${index + 1} must fall after installment ${index}.`);

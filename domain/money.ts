@@ -20,14 +20,18 @@ export function isCurrencyCode(code: string): boolean {
 
 /** Number of decimal places of the currency's minor unit (2 for EUR, 0 for JPY, 3 for KWD). */
 export function currencyExponent(currency: CurrencyCode): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+  );
 }
 
 /** "€1,234.50" style text for people; the amount is exact because it is built from integers. */
 export function formatMoney(money: Money, locale = 'en'): string {
   const exponent = currencyExponent(money.currency);
   const sign = money.amount < 0 ? '-' : '';
-  const digits = Math.abs(money.amount).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(money.amount)
+    .toString()
+    .padStart(exponent + 1, '0');
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = digits.slice(digits.length - exponent);
   const decimal = exponent === 0 ? whole : `${whole}.${fraction}`;

@@ -65,7 +65,13 @@ export const defaultPolicy: CollectionPolicy = {
   stages: [
     { key: 'invoice', anchor: 'issueDate', offsetDays: 0, role: 'system', email: 'invoice' },
     { key: 'comingDue', anchor: 'dueDate', offsetDays: -3, role: 'bookkeeper', email: 'comingDue' },
-    { key: 'friendlyReminder', anchor: 'dueDate', offsetDays: 1, role: 'bookkeeper', email: 'friendlyReminder' },
+    {
+      key: 'friendlyReminder',
+      anchor: 'dueDate',
+      offsetDays: 1,
+      role: 'bookkeeper',
+      email: 'friendlyReminder',
+    },
     {
       key: 'secondReminder',
       anchor: 'dueDate',
@@ -82,7 +88,14 @@ export const defaultPolicy: CollectionPolicy = {
       email: 'firmReminder',
       offersPaymentPlan: true,
     },
-    { key: 'finalNotice', anchor: 'dueDate', offsetDays: 30, role: 'manager', email: 'finalNotice', task: 'finalNoticeCall' },
+    {
+      key: 'finalNotice',
+      anchor: 'dueDate',
+      offsetDays: 30,
+      role: 'manager',
+      email: 'finalNotice',
+      task: 'finalNoticeCall',
+    },
     {
       key: 'agencyHandoff',
       anchor: 'dueDate',

@@ -57,7 +57,10 @@ export async function readMigrations(directory = migrationsDir): Promise<Migrati
  * Applies pending migrations from prisma/migrations in order, each in its own transaction, keeping
  * Prisma's `_prisma_migrations` ledger exactly as `prisma migrate deploy` would, so either tool can take over.
  */
-export async function migrateDatabase(connectionString: string, directory = migrationsDir): Promise<MigrationReport> {
+export async function migrateDatabase(
+  connectionString: string,
+  directory = migrationsDir,
+): Promise<MigrationReport> {
   const migrations = await readMigrations(directory);
   const client = new Client({ connectionString });
   await client.connect();

@@ -18,7 +18,10 @@ const environmentSchema = z.object({
     .optional(),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
 
-  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'host:port, e.g. localhost:7233').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, 'host:port, e.g. localhost:7233')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS: flag.default(false),
@@ -38,7 +41,9 @@ const environmentSchema = z.object({
 
   SENDER_COMPANY_NAME: z.string().min(1).default('Example Trading Ltd'),
   SENDER_CONTACT_NAME: z.string().min(1).default('Accounts team'),
-  SENDER_CONTACT_EMAIL: z.email('an email address, e.g. accounts@example.com').default('accounts@example.com'),
+  SENDER_CONTACT_EMAIL: z
+    .email('an email address, e.g. accounts@example.com')
+    .default('accounts@example.com'),
   SENDER_CONTACT_PHONE: z.string().min(1).optional(),
   PAYMENT_INSTRUCTIONS: z
     .string()
@@ -79,7 +84,13 @@ export interface Config {
   database: { url?: string; embeddedPort: number };
   temporal: TemporalSettings;
   api: { host: string; port: number };
-  mail: { postmarkServerToken?: string; messageStream: string; sinkHost: string; sinkPort: number; from: string };
+  mail: {
+    postmarkServerToken?: string;
+    messageStream: string;
+    sinkHost: string;
+    sinkPort: number;
+    from: string;
+  };
   sender: SenderIdentity;
   agency: { handoffUrl?: string };
   webhooks: { postmarkUser: string; postmarkPassword?: string };
@@ -99,7 +110,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   const e = parsed.data;
   if (e.TEMPORAL_TLS_CERT_PATH && !e.TEMPORAL_TLS_KEY_PATH) {
-    throw new ConfigError('TEMPORAL_TLS_KEY_PATH is required when TEMPORAL_TLS_CERT_PATH is set (mTLS needs both).');
+    throw new ConfigError(
+      'TEMPORAL_TLS_KEY_PATH is required when TEMPORAL_TLS_CERT_PATH is set (mTLS needs both).',
+    );
   }
   return {
     env: e.NODE_ENV,

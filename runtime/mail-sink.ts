@@ -519,7 +519,7 @@ function renderMessage(message: SentMessage): string {
 
 if (require.main === module) {
   const port = Number(process.env.MAIL_SINK_PORT ?? 8025);
-  startMailSink({ port, storeFile: process.env.MAIL_SINK_STORE_FILE }).then(
+  startMailSink({ port, host: process.env.MAIL_SINK_HOST, storeFile: process.env.MAIL_SINK_STORE_FILE }).then(
     (sink) => {
       console.log(
         `Mail sink listening at ${sink.url} (Postmark client: requestHost '${sink.requestHost}', useHttps false)`,

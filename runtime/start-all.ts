@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping Recoup');
     for (const { name, stop } of stops.reverse()) {
-      await stop().catch((error: unknown) => log.error({ err: error, component: name }, 'did not stop cleanly'));
+      await stop().catch((error: unknown) =>
+        log.error({ err: error, component: name }, 'did not stop cleanly'),
+      );
     }
     log.info('Recoup stopped');
     process.exit(0);
@@ -46,7 +48,10 @@ async function main(): Promise<void> {
     const mailSinkUrl = await startLocalMail(config, stops);
     const databaseUrl = await startDatabase(config, stops, log);
     const migrations = await migrateDatabase(databaseUrl);
-    log.info({ applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length }, 'database migrated');
+    log.info(
+      { applied: migrations.applied, alreadyApplied: migrations.alreadyApplied.length },
+      'database migrated',
+    );
     const db = createDatabase(databaseUrl);
     stops.push({ name: 'database client', stop: () => db.$disconnect() });
     const temporal = await startTemporal(config, stops, log);

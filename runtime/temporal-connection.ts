@@ -27,6 +27,9 @@ export async function connectTemporalClient(settings: TemporalSettings, address:
   return new Client({ connection, namespace: settings.namespace });
 }
 
-export async function connectWorkerConnection(settings: TemporalSettings, address: string): Promise<NativeConnection> {
+export async function connectWorkerConnection(
+  settings: TemporalSettings,
+  address: string,
+): Promise<NativeConnection> {
   return NativeConnection.connect(await connectionOptions(settings, address));
 }

@@ -17,9 +17,16 @@ export function generatePrismaClient(report: (line: string) => void = console.lo
     report('Prisma client: up to date');
     return;
   }
-  const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath };
+  const env = {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
+  };
   const prismaCli = path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js');
-  execFileSync(process.execPath, [prismaCli, 'generate'], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [prismaCli, 'generate'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   writeFileSync(stampPath, hash);
   report('Prisma client: generated');
 }

@@ -26,9 +26,15 @@ const scenarios: Record<string, Scenario> = {
     const terms = invoiceTerms(invoiceId, monday);
     const handle = stack.env.client.workflow.getHandle(await stack.startInvoice(terms));
     await at(stack, addDays(monday, 33));
-    await handle.executeUpdate(commandUpdates.recordPayment, { args: [{ reference: 'bank-1', amount: 20_000, currency: 'EUR' }] });
+    await handle.executeUpdate(commandUpdates.recordPayment, {
+      args: [{ reference: 'bank-1', amount: 20_000, currency: 'EUR' }],
+    });
     await at(stack, addDays(monday, 38));
-    await handle.signal(commandSignals.recordPayment, { reference: 'bank-2', amount: 100_000, currency: 'EUR' });
+    await handle.signal(commandSignals.recordPayment, {
+      reference: 'bank-2',
+      amount: 100_000,
+      currency: 'EUR',
+    });
     await handle.result();
   },
   'dispute-rejected-then-plan-defaulted': async (stack, invoiceId) => {
@@ -36,15 +42,28 @@ const scenarios: Record<string, Scenario> = {
     const terms = invoiceTerms(invoiceId, monday);
     const handle = stack.env.client.workflow.getHandle(await stack.startInvoice(terms));
     await at(stack, addDays(monday, 32));
-    await handle.executeUpdate(commandUpdates.openDispute, { args: [{ reason: 'Two crates arrived damaged' }] });
+    await handle.executeUpdate(commandUpdates.openDispute, {
+      args: [{ reason: 'Two crates arrived damaged' }],
+    });
     await at(stack, addDays(monday, 40));
-    await handle.executeUpdate(commandUpdates.resolveDispute, { args: [{ resolution: 'rejected', note: 'Photos show intact crates' }] });
+    await handle.executeUpdate(commandUpdates.resolveDispute, {
+      args: [{ resolution: 'rejected', note: 'Photos show intact crates' }],
+    });
     await at(stack, addDays(monday, 50));
     await handle.executeUpdate(commandUpdates.acceptPaymentPlan, {
-      args: [{ installments: [{ dueDate: addDays(monday, 60), amount: 60_000 }, { dueDate: addDays(monday, 90), amount: 60_000 }] }],
+      args: [
+        {
+          installments: [
+            { dueDate: addDays(monday, 60), amount: 60_000 },
+            { dueDate: addDays(monday, 90), amount: 60_000 },
+          ],
+        },
+      ],
     });
     await at(stack, addDays(monday, 61));
-    await handle.executeUpdate(commandUpdates.recordPayment, { args: [{ reference: 'inst-1', amount: 60_000, currency: 'EUR' }] });
+    await handle.executeUpdate(commandUpdates.recordPayment, {
+      args: [{ reference: 'inst-1', amount: 60_000, currency: 'EUR' }],
+    });
     await at(stack, addDays(monday, 140));
     await handle.executeUpdate(commandUpdates.writeOff, { args: [{ reason: 'Customer ceased trading' }] });
     await handle.result();
@@ -54,10 +73,14 @@ const scenarios: Record<string, Scenario> = {
     const terms = invoiceTerms(invoiceId, monday);
     const handle = stack.env.client.workflow.getHandle(await stack.startInvoice(terms));
     await at(stack, addDays(monday, 20));
-    await handle.executeUpdate(commandUpdates.promiseToPay, { args: [{ promisedDate: addDays(monday, 25) }] });
+    await handle.executeUpdate(commandUpdates.promiseToPay, {
+      args: [{ promisedDate: addDays(monday, 25) }],
+    });
     // The promise held the ladder 8 days, so the hand-off comes at +45+8 after the due date.
     await at(stack, addDays(monday, 90));
-    await handle.executeUpdate(commandUpdates.recordAgencyOutcome, { args: [{ outcome: 'returned', note: 'No assets' }] });
+    await handle.executeUpdate(commandUpdates.recordAgencyOutcome, {
+      args: [{ outcome: 'returned', note: 'No assets' }],
+    });
     await handle.executeUpdate(commandUpdates.cancel, { args: [{ reason: 'Credit note CN-7 issued' }] });
     await handle.result();
   },

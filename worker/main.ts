@@ -7,7 +7,8 @@ import { startWorker } from './run-worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, name: 'recoup-worker' });
-  if (!config.database.url) throw new Error('DATABASE_URL is required for a standalone worker (npm start runs everything locally).');
+  if (!config.database.url)
+    throw new Error('DATABASE_URL is required for a standalone worker (npm start runs everything locally).');
   const temporalAddress = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
   const db = createDatabase(config.database.url);
   const worker = await startWorker(config, {
@@ -15,7 +16,14 @@ async function main(): Promise<void> {
     db,
     mailSinkHost: `${config.mail.sinkHost}:${config.mail.sinkPort}`,
   });
-  log.info({ temporalAddress, namespace: config.temporal.namespace, mail: config.mail.postmarkServerToken ? 'postmark' : 'local sink' }, 'worker polling task queue invoice-collection');
+  log.info(
+    {
+      temporalAddress,
+      namespace: config.temporal.namespace,
+      mail: config.mail.postmarkServerToken ? 'postmark' : 'local sink',
+    },
+    'worker polling task queue invoice-collection',
+  );
   await worker.run();
   await db.$disconnect();
   log.info('worker stopped');

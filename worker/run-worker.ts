@@ -6,10 +6,11 @@ import { createPostmarkTransport } from '../activities/mail-transport';
 import type { Database } from '../prisma/database';
 import type { Config } from '../runtime/config';
 import { connectWorkerConnection } from '../runtime/temporal-connection';
+import { repoRoot } from '../runtime/tool-paths';
 import { createRecoupWorker } from './create-worker';
 
 /** Built by `npm run build`; when present the worker skips bundling workflow code at start-up. */
-export const prebuiltBundlePath = path.join(__dirname, '..', 'dist', 'workflow-bundle.js');
+export const prebuiltBundlePath = path.join(repoRoot, 'dist', 'workflow-bundle.js');
 
 export interface WorkerPlacement {
   temporalAddress: string;

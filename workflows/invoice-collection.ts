@@ -34,10 +34,11 @@ import {
   type InvoiceCollectionInput,
 } from './messages';
 
-const { recordProjection, sendCollectionEmail, openTask, handOffToAgency } = proxyActivities<RecoupActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+const { recordProjection, sendCollectionEmail, openTask, handOffToAgency } =
+  proxyActivities<RecoupActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+  });
 
 /**
  * One unpaid invoice, from issue to paid, cancelled, written off or handed to the agency.
@@ -105,11 +106,21 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
         } catch (error) {
           const refusal = providerRefusal(error);
           if (!refusal) throw error;
-          apply({ type: 'reportEmailProblem', ...refusal, emailAddress: state.terms.customer.email, actor: 'postmark' });
+          apply({
+            type: 'reportEmailProblem',
+            ...refusal,
+            emailAddress: state.terms.customer.email,
+            actor: 'postmark',
+          });
         }
         return;
       case 'openTask':
-        await openTask({ invoice: viewOf(state, Date.now()), key: effect.key, kind: effect.taskKind, detail: effect.detail });
+        await openTask({
+          invoice: viewOf(state, Date.now()),
+          key: effect.key,
+          kind: effect.taskKind,
+          detail: effect.detail,
+        });
         return;
       case 'handOffToAgency':
         await handOffToAgency({ invoiceId, payload: agencyPayload(state, Date.now()) });
@@ -150,7 +161,9 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
 }
 
 /** A refusal by the email provider that retrying cannot fix, as the problem it reports. */
-function providerRefusal(error: unknown): { kind: 'inactiveRecipient' | 'rejected'; description: string } | null {
+function providerRefusal(
+  error: unknown,
+): { kind: 'inactiveRecipient' | 'rejected'; description: string } | null {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
   const { type, message } = error.cause;
   if (type === inactiveRecipientFailure) return { kind: 'inactiveRecipient', description: message };
@@ -164,7 +177,11 @@ function asFailure(run: () => void): void {
     run();
   } catch (error) {
     if (error instanceof CommandRejected) {
-      throw ApplicationFailure.create({ type: rejectionTypes[error.kind], message: error.message, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: rejectionTypes[error.kind],
+        message: error.message,
+        nonRetryable: true,
+      });
     }
     throw error;
   }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { disputeResolutions, type CommandInput, type CommandType } from '../../domain/commands';
-import { emailAddress, expects, localDate, minorUnits, positiveMinorUnits, text, currencyCode } from './fields';
+import {
+  emailAddress,
+  expects,
+  localDate,
+  minorUnits,
+  positiveMinorUnits,
+  text,
+  currencyCode,
+} from './fields';
 
 /** A command's body as a caller sends it: everything but `actor`, which the API fills in from the key. */
 type CommandBody<T extends CommandType> = Omit<CommandInput<T>, 'actor'>;
@@ -10,7 +18,10 @@ const note = text('a note for the timeline').optional();
 
 export const recordPaymentBody = z
   .strictObject({
-    reference: text('the payment\'s reference from the bank or billing system, e.g. "BANK-2026-03-02-0017"; a payment is recorded once per reference', 100),
+    reference: text(
+      'the payment\'s reference from the bank or billing system, e.g. "BANK-2026-03-02-0017"; a payment is recorded once per reference',
+      100,
+    ),
     amount: positiveMinorUnits,
     currency: currencyCode,
   })
@@ -23,7 +34,9 @@ export const openDisputeBody = z
 export const resolveDisputeBody = z
   .strictObject({
     resolution: z.enum(disputeResolutions, expects(`must be one of ${disputeResolutions.join(', ')}`)),
-    adjustedBalance: minorUnits.optional().meta({ description: 'With "adjusted" only: what the customer owes now.' }),
+    adjustedBalance: minorUnits
+      .optional()
+      .meta({ description: 'With "adjusted" only: what the customer owes now.' }),
     note,
   })
   .refine((body) => (body.resolution === 'adjusted') === (body.adjustedBalance !== undefined), {
@@ -55,9 +68,10 @@ export const acceptPaymentPlanBody = z
       .min(1, expects('must hold at least one installment'))
       .max(60, expects('must hold at most 60 installments')),
   })
-  .meta({ id: 'PaymentPlanAcceptance', description: 'Installments must add up to the balance exactly.' }) satisfies z.ZodType<
-  CommandBody<'acceptPaymentPlan'>
->;
+  .meta({
+    id: 'PaymentPlanAcceptance',
+    description: 'Installments must add up to the balance exactly.',
+  }) satisfies z.ZodType<CommandBody<'acceptPaymentPlan'>>;
 
 export const amendBody = z
   .strictObject({
@@ -66,10 +80,13 @@ export const amendBody = z
     customerEmail: emailAddress.optional(),
     reason: reason('Credit note CN-17 lowered the amount'),
   })
-  .refine((body) => body.amount !== undefined || body.dueDate !== undefined || body.customerEmail !== undefined, {
-    path: ['amount'],
-    error: 'an amendment needs at least one of amount, dueDate or customerEmail',
-  })
+  .refine(
+    (body) => body.amount !== undefined || body.dueDate !== undefined || body.customerEmail !== undefined,
+    {
+      path: ['amount'],
+      error: 'an amendment needs at least one of amount, dueDate or customerEmail',
+    },
+  )
   .meta({ id: 'Amendment' }) satisfies z.ZodType<CommandBody<'amend'>>;
 
 export const cancelBody = z
@@ -84,13 +101,17 @@ export const pauseBody = z
   .strictObject({ reason: reason('Customer is on holiday until the 20th') })
   .meta({ id: 'Pause' }) satisfies z.ZodType<CommandBody<'pause'>>;
 
-export const resumeBody = z.strictObject({ note }).meta({ id: 'Resumption' }) satisfies z.ZodType<CommandBody<'resume'>>;
+export const resumeBody = z.strictObject({ note }).meta({ id: 'Resumption' }) satisfies z.ZodType<
+  CommandBody<'resume'>
+>;
 
 export const agencyOutcomeBody = z
   .strictObject({
     outcome: z.enum(['recovered', 'returned'], expects('must be "recovered" or "returned"')),
-    recoveredAmount: positiveMinorUnits.optional().meta({ description: 'With "recovered" only: what the agency collected.' }),
-    reference: text('the agency\'s remittance reference', 100).optional(),
+    recoveredAmount: positiveMinorUnits
+      .optional()
+      .meta({ description: 'With "recovered" only: what the agency collected.' }),
+    reference: text("the agency's remittance reference", 100).optional(),
     note,
   })
   .refine((body) => (body.outcome === 'recovered') === (body.recoveredAmount !== undefined), {
@@ -124,5 +145,6 @@ export const paymentPlanProposal = z
   })
   .meta({
     id: 'PaymentPlanProposal',
-    description: 'Installments that add up to the balance exactly; send them to /payment-plans to accept the plan.',
+    description:
+      'Installments that add up to the balance exactly; send them to /payment-plans to accept the plan.',
   });

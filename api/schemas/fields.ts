@@ -4,14 +4,20 @@ import { isCurrencyCode } from '../../domain/money';
 
 /** An error message that says what the field expects, and that it is missing when it is. */
 export function expects(description: string) {
-  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? `is required; ${description}` : description) };
+  return {
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? `is required; ${description}` : description,
+  };
 }
 
 export const positiveMinorUnits = z
   .number(expects('must be a whole number of minor units, e.g. 1999 for 19.99 EUR'))
   .int(expects('must be a whole number of minor units, e.g. 1999 for 19.99 EUR; money is never a fraction'))
   .positive(expects('must be more than 0, in minor units, e.g. 1999 for 19.99 EUR'))
-  .meta({ description: 'Amount in minor units of the currency (cents for EUR), e.g. 1999 for 19.99 EUR.', example: 1999 });
+  .meta({
+    description: 'Amount in minor units of the currency (cents for EUR), e.g. 1999 for 19.99 EUR.',
+    example: 1999,
+  });
 
 export const minorUnits = z
   .number(expects('must be a whole number of minor units, e.g. 0 or 1999 for 19.99 EUR'))
@@ -31,8 +37,14 @@ export const localDate = z
 
 export const timeZone = z
   .string(expects('must be an IANA time zone name, e.g. "Europe/Berlin"'))
-  .refine(isValidTimeZone, expects('must be an IANA time zone name, e.g. "Europe/Berlin" or "America/New_York"'))
-  .meta({ description: "IANA time zone; reminders go out at the policy's send hour in this zone.", example: 'Europe/Berlin' });
+  .refine(
+    isValidTimeZone,
+    expects('must be an IANA time zone name, e.g. "Europe/Berlin" or "America/New_York"'),
+  )
+  .meta({
+    description: "IANA time zone; reminders go out at the policy's send hour in this zone.",
+    example: 'Europe/Berlin',
+  });
 
 export const emailAddress = z
   .email(expects('must be an email address, e.g. "ap@customer.example"'))
@@ -44,9 +56,14 @@ export const invoiceId = z
   .string(expects('must be the billing system\'s invoice id, e.g. "inv-2026-0042"'))
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/,
-    expects('must be 1-100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit, e.g. "inv-2026-0042"'),
+    expects(
+      'must be 1-100 letters, digits, ".", "_", ":" or "-", starting with a letter or digit, e.g. "inv-2026-0042"',
+    ),
   )
-  .meta({ description: "The billing system's invoice id; the workflow id is invoice-<invoiceId>.", example: 'inv-2026-0042' });
+  .meta({
+    description: "The billing system's invoice id; the workflow id is invoice-<invoiceId>.",
+    example: 'inv-2026-0042',
+  });
 
 export function text(description: string, maxLength = 500) {
   return z
@@ -57,4 +74,6 @@ export function text(description: string, maxLength = 500) {
     .meta({ description });
 }
 
-export const instant = z.iso.datetime().meta({ description: 'An instant in UTC, ISO 8601.', example: '2026-03-02T08:00:00.000Z' });
+export const instant = z.iso
+  .datetime()
+  .meta({ description: 'An instant in UTC, ISO 8601.', example: '2026-03-02T08:00:00.000Z' });

@@ -27,13 +27,22 @@ export const postmarkSpamComplaint = z.looseObject({
 });
 
 /** Postmark's other record types: acknowledged and ignored. */
-export const postmarkOtherEvent = z.looseObject({ RecordType: z.enum(['Open', 'Click', 'SubscriptionChange']) });
+export const postmarkOtherEvent = z.looseObject({
+  RecordType: z.enum(['Open', 'Click', 'SubscriptionChange']),
+});
 
 export const postmarkWebhookBody = z
-  .discriminatedUnion('RecordType', [postmarkDelivery, postmarkBounce, postmarkSpamComplaint, postmarkOtherEvent], expects(
-    'must be a Postmark webhook event whose RecordType is Delivery, Bounce, SpamComplaint, Open, Click or SubscriptionChange',
-  ))
-  .meta({ id: 'PostmarkWebhookEvent', description: "A Postmark Delivery, Bounce or SpamComplaint webhook; other record types are acknowledged." });
+  .discriminatedUnion(
+    'RecordType',
+    [postmarkDelivery, postmarkBounce, postmarkSpamComplaint, postmarkOtherEvent],
+    expects(
+      'must be a Postmark webhook event whose RecordType is Delivery, Bounce, SpamComplaint, Open, Click or SubscriptionChange',
+    ),
+  )
+  .meta({
+    id: 'PostmarkWebhookEvent',
+    description: 'A Postmark Delivery, Bounce or SpamComplaint webhook; other record types are acknowledged.',
+  });
 
 export type PostmarkWebhookEvent = z.infer<typeof postmarkWebhookBody>;
 

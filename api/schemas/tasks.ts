@@ -24,11 +24,16 @@ export const task = z
 export const taskPage = z
   .object({
     items: z.array(task),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   })
   .meta({ id: 'TaskPage' });
 
-export const taskPath = z.strictObject({ taskId: z.uuid(expects('must be a task id (a UUID) from GET /tasks')) });
+export const taskPath = z.strictObject({
+  taskId: z.uuid(expects('must be a task id (a UUID) from GET /tasks')),
+});
 
 export const taskListQuery = z.strictObject({
   role: z.enum(staffRoles, expects(`must be one of ${staffRoles.join(', ')}`)).optional(),

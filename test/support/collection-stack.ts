@@ -8,7 +8,12 @@ import { defaultPolicy, type CollectionPolicy } from '../../domain/policy';
 import { startMailSink, type MailSink } from '../../runtime/mail-sink';
 import { requireTemporalTestServer } from '../../runtime/tool-paths';
 import { createRecoupWorker } from '../../worker/create-worker';
-import { taskQueue, workflowIdFor, workflowType, type InvoiceCollectionInput } from '../../workflows/messages';
+import {
+  taskQueue,
+  workflowIdFor,
+  workflowType,
+  type InvoiceCollectionInput,
+} from '../../workflows/messages';
 import { readRunContext } from './run-context';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -28,7 +33,8 @@ export const testSender = {
   companyName: 'Harbour Supplies Ltd',
   contactName: 'Accounts team',
   contactEmail: 'accounts@harbour.example',
-  paymentInstructions: 'Pay by bank transfer to IBAN GB00 TEST 0000 0000 0000 00, quoting the invoice number.',
+  paymentInstructions:
+    'Pay by bank transfer to IBAN GB00 TEST 0000 0000 0000 00, quoting the invoice number.',
 };
 
 export interface CollectionStack {

@@ -25,11 +25,23 @@ export default async function globalSetup(): Promise<void> {
   const workflowBundlePath = path.join(os.tmpdir(), `${databasePrefix}-workflows.js`);
   await writeFile(workflowBundlePath, bundle.code);
 
-  const context: RunContext = { adminUrl: server.adminUrl, templateDatabase, workflowBundlePath, databasePrefix };
+  const context: RunContext = {
+    adminUrl: server.adminUrl,
+    templateDatabase,
+    workflowBundlePath,
+    databasePrefix,
+  };
   process.env[runContextVariable] = JSON.stringify(context);
   globalThis.recoupTestPostgres = server;
   globalThis.recoupTestRun = context;
 }
 
 const ignore = () => undefined;
-const quietLogger = { trace: ignore, debug: ignore, info: ignore, warn: ignore, error: console.error, log: ignore };
+const quietLogger = {
+  trace: ignore,
+  debug: ignore,
+  info: ignore,
+  warn: ignore,
+  error: console.error,
+  log: ignore,
+};

@@ -7,9 +7,10 @@ export default async function globalTeardown(): Promise<void> {
   const run = globalThis.recoupTestRun;
   if (server && run) {
     await withAdmin(server.adminUrl, async (admin) => {
-      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
-        `${run.databasePrefix}%`,
-      ]);
+      const { rows } = await admin.query<{ datname: string }>(
+        'SELECT datname FROM pg_database WHERE datname LIKE $1',
+        [`${run.databasePrefix}%`],
+      );
       for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     });
     await rm(run.workflowBundlePath, { force: true });

@@ -19,9 +19,12 @@ export async function skipTo(env: TestWorkflowEnvironment, instantMs: number): P
 }
 
 export function localTime(instant: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    new Date(instant),
-  );
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(instant));
   return `${localDateAt(Date.parse(instant), timeZone)} ${parts}`;
 }
 
@@ -32,7 +35,11 @@ export const berlinCustomer: Customer = {
   timeZone: 'Europe/Berlin',
 };
 
-export function invoiceTerms(invoiceId: string, issueDate: LocalDate, overrides: Partial<InvoiceTerms> = {}): InvoiceTerms {
+export function invoiceTerms(
+  invoiceId: string,
+  issueDate: LocalDate,
+  overrides: Partial<InvoiceTerms> = {},
+): InvoiceTerms {
   return {
     invoiceId,
     invoiceNumber: `INV-${invoiceId}`,
@@ -62,6 +69,11 @@ export function sentEmails(sink: MailSink, timeline: TimelineEntry[], timeZone: 
     .map((message) => {
       const stage = message.Metadata.stage ?? '';
       const at = decidedAt.get(stage);
-      return { stage, at: at ? localTime(at, timeZone) : 'never decided', to: message.To, subject: message.Subject };
+      return {
+        stage,
+        at: at ? localTime(at, timeZone) : 'never decided',
+        to: message.To,
+        subject: message.Subject,
+      };
     });
 }

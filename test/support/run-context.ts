@@ -10,6 +10,7 @@ export const runContextVariable = 'RECOUP_TEST_RUN_CONTEXT';
 
 export function readRunContext(): RunContext {
   const raw = process.env[runContextVariable];
-  if (!raw) throw new Error('No test run context: run the tests with `npm test` (Jest global setup prepares it).');
+  if (!raw)
+    throw new Error('No test run context: run the tests with `npm test` (Jest global setup prepares it).');
   return JSON.parse(raw) as RunContext;
 }

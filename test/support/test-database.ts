@@ -13,7 +13,9 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const run = readRunContext();
   const name = `${run.databasePrefix}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(run.adminUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${run.templateDatabase}"`));
+  await withAdmin(run.adminUrl, (admin) =>
+    admin.query(`CREATE DATABASE "${name}" TEMPLATE "${run.templateDatabase}"`),
+  );
   const url = databaseUrl(run.adminUrl, name);
   const db = createDatabase(url);
   return {

@@ -2,7 +2,14 @@ import { agencyPayloadFields } from '../../domain/agency';
 import { addDays, instantAtLocalTime, type LocalDate } from '../../domain/calendar';
 import { commandUpdates, invoiceStateQuery, timelineQuery } from '../../workflows/messages';
 import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
-import { berlinCustomer, invoiceTerms, localTime, sentEmails, skipTo, upcomingMonday } from '../support/lifecycle';
+import {
+  berlinCustomer,
+  invoiceTerms,
+  localTime,
+  sentEmails,
+  skipTo,
+  upcomingMonday,
+} from '../support/lifecycle';
 
 let stack: CollectionStack;
 
@@ -40,13 +47,18 @@ describe('the default ladder', () => {
     ]);
     for (const message of stack.mailSink.messages()) expect(message.To).toBe(berlinCustomer.email);
 
-    const tasks = await stack.database.db.task.findMany({ where: { invoiceId: terms.invoiceId }, orderBy: { createdAt: 'asc' } });
+    const tasks = await stack.database.db.task.findMany({
+      where: { invoiceId: terms.invoiceId },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(tasks.map((task) => [task.kind, task.role, task.status])).toEqual([
       ['secondReminderCall', 'bookkeeper', 'open'],
       ['finalNoticeCall', 'manager', 'open'],
     ]);
 
-    const handoff = await stack.database.db.agencyHandoff.findUniqueOrThrow({ where: { invoiceId: terms.invoiceId } });
+    const handoff = await stack.database.db.agencyHandoff.findUniqueOrThrow({
+      where: { invoiceId: terms.invoiceId },
+    });
     expect(Object.keys(handoff.payload as object).sort()).toEqual([...agencyPayloadFields].sort());
     expect(handoff.payload).toEqual({
       customerName: berlinCustomer.name,
@@ -72,6 +84,8 @@ describe('the default ladder', () => {
     const projected = await stack.database.db.invoice.findUniqueOrThrow({ where: { id: terms.invoiceId } });
     expect(projected.status).toBe('paid');
     expect(projected.balance).toBe(0n);
-    expect(await stack.database.db.task.count({ where: { invoiceId: terms.invoiceId, status: 'open' } })).toBe(0);
+    expect(
+      await stack.database.db.task.count({ where: { invoiceId: terms.invoiceId, status: 'open' } }),
+    ).toBe(0);
   });
 });
