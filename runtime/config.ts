@@ -50,6 +50,7 @@ const environmentSchema = z.object({
     .min(1)
     .default('Pay by bank transfer to IBAN GB00 EXAM 0000 0000 0000 00, quoting the invoice number.'),
 
+  POLICY_FILE: z.string().min(1).optional(),
   AGENCY_HANDOFF_URL: z.url('an http(s) URL the agency receives hand-offs on').optional(),
   POSTMARK_WEBHOOK_USER: z.string().min(1).default('postmark'),
   POSTMARK_WEBHOOK_PASSWORD: z.string().min(12, 'at least 12 characters').optional(),
@@ -93,6 +94,8 @@ export interface Config {
   };
   sender: SenderIdentity;
   agency: { handoffUrl?: string };
+  /** JSON file with extra collection policies and which customers follow them. */
+  policyFile?: string;
   webhooks: { postmarkUser: string; postmarkPassword?: string };
 }
 
@@ -145,6 +148,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       paymentInstructions: e.PAYMENT_INSTRUCTIONS,
     },
     agency: { handoffUrl: e.AGENCY_HANDOFF_URL },
+    policyFile: e.POLICY_FILE,
     webhooks: { postmarkUser: e.POSTMARK_WEBHOOK_USER, postmarkPassword: e.POSTMARK_WEBHOOK_PASSWORD },
   };
 }

@@ -87,6 +87,8 @@ const scenarios: Record<string, Scenario> = {
 };
 
 async function main(): Promise<void> {
+  // Dated names: histories recorded by older code stay beside the new ones and keep being replayed.
+  const recordedOn = new Date().toISOString().slice(0, 10);
   await globalSetup();
   const stack = await startCollectionStack();
   try {
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
       const invoiceId = `history-${name}`;
       await scenario(stack, invoiceId);
       const history = await stack.env.client.workflow.getHandle(`invoice-${invoiceId}`).fetchHistory();
-      const file = path.join(historiesDir, `${name}.json`);
+      const file = path.join(historiesDir, `${recordedOn}-${name}.json`);
       await writeFile(file, historyToJSON(history) + '\n');
       console.log(`recorded ${history.events?.length ?? 0} events to ${path.relative(process.cwd(), file)}`);
     }
