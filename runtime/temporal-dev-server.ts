@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { toStructuredLog, type RuntimeLog } from './embedded-database';
+import { settlesWithin, toStructuredLog, type RuntimeLog } from './process-support';
 import { requireTemporalCli } from './tool-paths';
 
 export interface TemporalDevServerOptions {
@@ -197,14 +197,4 @@ function assertPortFree(port: number, purpose: string): Promise<void> {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([promise.then(() => true as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

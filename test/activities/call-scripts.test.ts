@@ -1,5 +1,5 @@
 import { describeTask, type TaskContext } from '../../activities/call-scripts';
-import { taskKinds, taskRole, type TaskKind } from '../../domain/tasks';
+import { taskKinds, type TaskKind } from '../../domain/tasks';
 
 function taskContext(kind: TaskKind, overrides: Partial<TaskContext> = {}): TaskContext {
   return {
@@ -146,21 +146,5 @@ describe('review and decision tasks', () => {
     expect(describeTask(taskContext('planDefaulted')).script).toContain(
       '"Can you pay the missed installment now, or agree a new plan with me today?"',
     );
-  });
-});
-
-describe('taskRole', () => {
-  test('gives the second-reminder call to the bookkeeper and every other task to the manager', () => {
-    const roles = Object.fromEntries(taskKinds.map((kind) => [kind, taskRole(kind)]));
-
-    expect(roles).toEqual({
-      secondReminderCall: 'bookkeeper',
-      finalNoticeCall: 'manager',
-      disputeReview: 'manager',
-      fixEmailAddress: 'manager',
-      agencyReturned: 'manager',
-      promiseBroken: 'manager',
-      planDefaulted: 'manager',
-    });
   });
 });
