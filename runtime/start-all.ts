@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { createDatabase, type Database } from '../prisma/database';
@@ -25,19 +25,19 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.logLevel, name: 'recoup' });
   // This process owns shutdown: it stops the API and worker first, then the servers they use.
-  Runtime.install({ shutdownSignals: [] });
+  Runtime.install({ shutdownSignals: [], logger: sdkLogger(log.child({ component: 'temporal-sdk' })) });
   const stops: Stop[] = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'stopping Recoup');
+    console.log(`\nStopping Recoup (${signal}) ...`);
     for (const { name, stop } of stops.reverse()) {
       await stop().catch((error: unknown) =>
         log.error({ err: error, component: name }, 'did not stop cleanly'),
       );
     }
-    log.info('Recoup stopped');
+    console.log('Recoup stopped; everything it started has exited.');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -135,6 +135,14 @@ async function startApi(
   });
   stops.push({ name: 'API', stop: () => new Promise((resolve) => server.close(resolve)) });
   return `http://${config.api.host}:${config.api.port}`;
+}
+
+/** The SDK's own logs (webpack, worker state changes) go to pino; below WARN they are noise for a person running npm start. */
+function sdkLogger(log: pino.Logger): DefaultLogger {
+  return new DefaultLogger('WARN', ({ level, message, meta }) => {
+    const write = level === 'ERROR' ? log.error.bind(log) : log.warn.bind(log);
+    write(meta ?? {}, message);
+  });
 }
 
 function printBanner(where: Record<string, string | number>): void {
