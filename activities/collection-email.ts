@@ -38,6 +38,7 @@ export async function sendCollectionEmail(
     currency: invoice.currency,
     originalAmount: invoice.originalAmount,
     amountDue: invoice.balance,
+    amountPaid: invoice.amountPaid,
     issueDate: invoice.issueDate,
     dueDate: invoice.dueDate,
     daysOverdue: invoice.daysOverdue,

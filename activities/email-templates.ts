@@ -13,6 +13,11 @@ export interface EmailContext {
   originalAmount: number;
   /** Minor units: what is still owed now, after partial payments. */
   amountDue: number;
+  /**
+   * Minor units received so far. Defaults to originalAmount − amountDue, which is wrong once a dispute has
+   * credited part of the invoice: pass it whenever it is known.
+   */
+  amountPaid?: number;
   issueDate: LocalDate;
   dueDate: LocalDate;
   /** Negative when not yet due. */
@@ -250,11 +255,11 @@ function requireInstallment(context: EmailContext): NonNullable<EmailContext['in
 }
 
 function isPartlyPaid(context: EmailContext): boolean {
-  return context.amountDue < context.originalAmount;
+  return amountReceived(context) > 0;
 }
 
 function amountReceived(context: EmailContext): number {
-  return context.originalAmount - context.amountDue;
+  return context.amountPaid ?? context.originalAmount - context.amountDue;
 }
 
 function money(context: EmailContext, amount: number): string {

@@ -113,13 +113,18 @@ async function projectEvent(tx: Tx, state: InvoiceState, event: TimelineEntry): 
         skipDuplicates: true,
       });
       if (event.type === 'agency.recovered') {
+        // Summed from the timeline, not incremented: NULL + x stays NULL, and a retried write must not add twice.
+        const recoveries = await tx.timelineEvent.findMany({
+          where: { invoiceId, type: 'agency.recovered' },
+          select: { data: true },
+        });
+        const recovered = recoveries.reduce(
+          (sum, recovery) => sum + BigInt(Number((recovery.data as { amount?: unknown }).amount ?? 0)),
+          0n,
+        );
         await tx.agencyHandoff.updateMany({
           where: { invoiceId },
-          data: {
-            outcome: 'recovered',
-            recoveredAmount: { increment: BigInt(Number(data.amount)) },
-            outcomeAt: at,
-          },
+          data: { outcome: 'recovered', recoveredAmount: recovered, outcomeAt: at },
         });
       }
       return;
@@ -160,10 +165,15 @@ async function projectEvent(tx: Tx, state: InvoiceState, event: TimelineEntry): 
         where: { invoiceId, status: 'active' },
         data: { status: 'completed', endedAt: at },
       });
-      await tx.installment.updateMany({
+      // The closing payment settled every installment still due; the plan is no longer in the state to copy.
+      for (const installment of await tx.installment.findMany({
         where: { plan: { invoiceId, status: 'completed' }, status: 'due' },
-        data: { status: 'paid' },
-      });
+      })) {
+        await tx.installment.update({
+          where: { id: installment.id },
+          data: { status: 'paid', paidAmount: installment.amount },
+        });
+      }
       return;
   }
 }

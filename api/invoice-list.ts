@@ -33,14 +33,20 @@ interface Cursor {
 }
 
 /** Lists the projection with days overdue counted in each customer's own time zone, as the workflow counts them. */
-export async function listInvoices(db: Database, query: InvoiceListQuery, now: Date = new Date()): Promise<InvoicePage> {
+export async function listInvoices(
+  db: Database,
+  query: InvoiceListQuery,
+  now: Date = new Date(),
+): Promise<InvoicePage> {
   const daysOverdue = Prisma.sql`((${now}::timestamptz AT TIME ZONE c.time_zone)::date - i.due_date)`;
   const conditions: Prisma.Sql[] = [];
   if (query.status?.length) conditions.push(Prisma.sql`i.status IN (${Prisma.join(query.status)})`);
   if (query.customerId) conditions.push(Prisma.sql`i.customer_id = ${query.customerId}`);
   if (query.stage) conditions.push(Prisma.sql`i.current_stage = ${query.stage}`);
-  if (query.minDaysOverdue !== undefined) conditions.push(Prisma.sql`${daysOverdue} >= ${query.minDaysOverdue}`);
-  if (query.maxDaysOverdue !== undefined) conditions.push(Prisma.sql`${daysOverdue} <= ${query.maxDaysOverdue}`);
+  if (query.minDaysOverdue !== undefined)
+    conditions.push(Prisma.sql`${daysOverdue} >= ${query.minDaysOverdue}`);
+  if (query.maxDaysOverdue !== undefined)
+    conditions.push(Prisma.sql`${daysOverdue} <= ${query.maxDaysOverdue}`);
   if (query.cursor) {
     const after = decodeCursor(query.cursor);
     conditions.push(Prisma.sql`(i.due_date, i.id) > (${after.dueDate}::date, ${after.id})`);
@@ -71,7 +77,10 @@ export async function listInvoices(db: Database, query: InvoiceListQuery, now: D
       nextActionAt: instantOf(row.next_action_at),
       closedAt: instantOf(row.closed_at),
     })),
-    nextCursor: rows.length > query.limit && last ? encodeCursor({ dueDate: localDateOf(last.due_date), id: last.id }) : null,
+    nextCursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ dueDate: localDateOf(last.due_date), id: last.id })
+        : null,
   };
 }
 
@@ -82,13 +91,21 @@ function encodeCursor(cursor: Cursor): string {
 function decodeCursor(text: string): Cursor {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<Cursor>;
-    if (typeof cursor.dueDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(cursor.dueDate) && typeof cursor.id === 'string') {
+    if (
+      typeof cursor.dueDate === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(cursor.dueDate) &&
+      typeof cursor.id === 'string'
+    ) {
       return { dueDate: cursor.dueDate, id: cursor.id };
     }
   } catch {
     // falls through to the problem below
   }
   throw validationProblem([
-    { in: 'query', path: 'cursor', message: 'is not a cursor this API gave out; pass nextCursor from the previous page unchanged' },
+    {
+      in: 'query',
+      path: 'cursor',
+      message: 'is not a cursor this API gave out; pass nextCursor from the previous page unchanged',
+    },
   ]);
 }

@@ -47,7 +47,12 @@ export function createInvoiceProjection(db: Database): InvoiceProjection {
       return {
         invoiceId: row.id,
         invoiceNumber: row.number,
-        customer: { id: row.customer.id, name: row.customer.name, email: row.customer.email, timeZone: row.customer.timeZone },
+        customer: {
+          id: row.customer.id,
+          name: row.customer.name,
+          email: row.customer.email,
+          timeZone: row.customer.timeZone,
+        },
         status: row.status as InvoiceStatus,
         currency: row.currency,
         originalAmount,
@@ -92,7 +97,9 @@ export function createInvoiceProjection(db: Database): InvoiceProjection {
     },
 
     async hasPayment(invoiceId, reference, amount) {
-      const payment = await db.payment.findUnique({ where: { invoiceId_reference: { invoiceId, reference } } });
+      const payment = await db.payment.findUnique({
+        where: { invoiceId_reference: { invoiceId, reference } },
+      });
       return payment !== null && payment.amount === BigInt(amount);
     },
   };

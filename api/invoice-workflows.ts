@@ -7,7 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import type { CommandInput, CommandType } from '../domain/commands';
+import type { CommandInput, CommandType, InvoiceCommand } from '../domain/commands';
 import type { InvoiceTerms } from '../domain/invoice';
 import { viewOf, type InvoiceView } from '../domain/invoice-view';
 import { startInvoice, type TimelineEntry } from '../domain/lifecycle';
@@ -60,7 +60,8 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
     dataConverter: temporal.options.dataConverter,
     queryRejectCondition: 'NOT_OPEN',
   });
-  const withinAnswerTime = <T>(call: () => Promise<T>) => temporal.withDeadline(Date.now() + answerTimeoutMs, call);
+  const withinAnswerTime = <T>(call: () => Promise<T>) =>
+    temporal.withDeadline(Date.now() + answerTimeoutMs, call);
 
   async function startInput(invoiceId: string): Promise<InvoiceCollectionInput> {
     const { history } = await temporal.workflowService.getWorkflowExecutionHistory({
@@ -69,7 +70,11 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
       maximumPageSize: 1,
     });
     const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    return decodeFromPayloadsAtIndex<InvoiceCollectionInput>(temporal.options.loadedDataConverter, 0, payloads);
+    return decodeFromPayloadsAtIndex<InvoiceCollectionInput>(
+      temporal.options.loadedDataConverter,
+      0,
+      payloads,
+    );
   }
 
   async function existing(terms: InvoiceTerms): Promise<StartOutcome> {
@@ -99,7 +104,9 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
 
   async function view(invoiceId: string): Promise<InvoiceView> {
     try {
-      return await withinAnswerTime(() => openWorkflows.getHandle(workflowIdFor(invoiceId)).query(invoiceStateQuery));
+      return await withinAnswerTime(() =>
+        openWorkflows.getHandle(workflowIdFor(invoiceId)).query(invoiceStateQuery),
+      );
     } catch (error) {
       if (!isClosedOrGone(error)) throw translate(error, invoiceId);
       return (await projection.closedInvoice(invoiceId)) ?? notFound(invoiceId);
@@ -109,9 +116,13 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
   async function closedProblem(invoiceId: string, action: string): Promise<Problem> {
     const closed = await projection.closure(invoiceId);
     if (!closed) return notFoundProblem(invoiceId);
-    return new Problem('invoice-closed', `Invoice ${invoiceId} is ${closed.status.replace('_', ' ')}; ${action} is not possible.`, {
-      invoiceStatus: closed.status,
-    });
+    return new Problem(
+      'invoice-closed',
+      `Invoice ${invoiceId} is ${closed.status.replace('_', ' ')}; ${action} is not possible.`,
+      {
+        invoiceStatus: closed.status,
+      },
+    );
   }
 
   return {
@@ -141,7 +152,9 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
 
     async timeline(invoiceId) {
       try {
-        return await withinAnswerTime(() => openWorkflows.getHandle(workflowIdFor(invoiceId)).query(timelineQuery));
+        return await withinAnswerTime(() =>
+          openWorkflows.getHandle(workflowIdFor(invoiceId)).query(timelineQuery),
+        );
       } catch (error) {
         if (!isClosedOrGone(error)) throw translate(error, invoiceId);
         return (await projection.closedTimeline(invoiceId)) ?? notFound(invoiceId);
@@ -151,18 +164,21 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
     async command(invoiceId, type, input) {
       const handle = temporal.workflow.getHandle(workflowIdFor(invoiceId));
       try {
-        const invoice = await withinAnswerTime(() => handle.executeUpdate(commandUpdates[type], { args: [input] }));
+        const invoice = await withinAnswerTime(() =>
+          handle.executeUpdate(commandUpdates[type], { args: [input] }),
+        );
         metrics.workflowMessages.inc({ kind: 'update', name: type, outcome: 'accepted' });
         return invoice;
       } catch (error) {
         metrics.workflowMessages.inc({ kind: 'update', name: type, outcome: 'refused' });
         if (!(error instanceof WorkflowNotFoundError)) throw translate(error, invoiceId);
-        if (type === 'recordPayment') {
-          const payment = input as CommandInput<'recordPayment'>;
-          // A payment retried after it closed the invoice is the same payment, not a conflict.
-          if (await projection.hasPayment(invoiceId, payment.reference, payment.amount)) {
-            return (await projection.closedInvoice(invoiceId)) ?? notFound(invoiceId);
-          }
+        const command = { ...input, type } as InvoiceCommand;
+        // A payment retried after it closed the invoice is the same payment, not a conflict.
+        if (
+          command.type === 'recordPayment' &&
+          (await projection.hasPayment(invoiceId, command.reference, command.amount))
+        ) {
+          return (await projection.closedInvoice(invoiceId)) ?? notFound(invoiceId);
         }
         throw await closedProblem(invoiceId, type);
       }
@@ -200,8 +216,10 @@ function notFound(invoiceId: string): never {
 /** What a refusal or failure from Temporal means to the caller. */
 function translate(error: unknown, invoiceId: string): unknown {
   if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    if (error.cause.type === rejectionTypes.conflict) return new Problem('invoice-state-conflict', error.cause.message);
-    if (error.cause.type === rejectionTypes.invalid) return new Problem('command-refused', error.cause.message);
+    if (error.cause.type === rejectionTypes.conflict)
+      return new Problem('invoice-state-conflict', error.cause.message);
+    if (error.cause.type === rejectionTypes.invalid)
+      return new Problem('command-refused', error.cause.message);
   }
   if (error instanceof WorkflowNotFoundError) return notFoundProblem(invoiceId);
   if (isUnavailable(error)) {

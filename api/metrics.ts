@@ -40,7 +40,11 @@ export function createMetrics(): ApiMetrics {
   const recordRequests: RequestHandler = (req, res, next) => {
     const stopTimer = latency.startTimer();
     res.on('finish', () => {
-      const labels = { method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) };
+      const labels = {
+        method: req.method,
+        route: req.route?.path ?? 'unmatched',
+        status: String(res.statusCode),
+      };
       requests.inc(labels);
       stopTimer(labels);
     });

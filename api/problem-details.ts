@@ -104,7 +104,6 @@ export interface ProblemDocument {
   title: string;
   status: number;
   detail: string;
-  instance?: string;
   requestId?: string;
   errors?: FieldError[];
   [extension: string]: unknown;

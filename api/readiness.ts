@@ -23,13 +23,18 @@ export async function checkReadiness(temporal: Client, db: Database): Promise<vo
 }
 
 function describe(result: PromiseSettledResult<unknown>): string {
-  return result.status === 'fulfilled' ? 'ok' : `failed (${result.reason instanceof Error ? result.reason.message : String(result.reason)})`;
+  return result.status === 'fulfilled'
+    ? 'ok'
+    : `failed (${result.reason instanceof Error ? result.reason.message : String(result.reason)})`;
 }
 
 function withTimeout<T>(work: Promise<T>, name: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not answer within ${checkTimeoutMs} ms`)), checkTimeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`${name} did not answer within ${checkTimeoutMs} ms`)),
+      checkTimeoutMs,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -32,7 +32,6 @@ export interface RouteInput<Params, Query, Body> {
   body: Body;
   /** Set on routes that take API keys. */
   caller: Caller | undefined;
-  requestId: string;
 }
 
 export interface RouteDefinition<
@@ -54,7 +53,10 @@ export interface RouteDefinition<
   responses: RouteResponse[];
   /** The errors this route documents beyond those every route can give. */
   problems: ProblemKind[];
-  handle(input: RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>, services: ApiServices): Promise<Reply>;
+  handle(
+    input: RouteInput<z.output<Params>, z.output<Query>, z.output<Body>>,
+    services: ApiServices,
+  ): Promise<Reply>;
 }
 
 /** Keeps each route's handler typed by its own schemas while the app holds them in one list. */
@@ -69,5 +71,3 @@ export function callerOf(input: { caller: Caller | undefined }): Caller {
   if (!input.caller) throw new Error('callerOf used on a route without API-key access');
   return input.caller;
 }
-
-export const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({ status, body, headers });

@@ -12,7 +12,10 @@ type TaskRow = Prisma.TaskGetPayload<{ include: { invoice: { select: { number: t
 
 const withInvoiceNumber = { invoice: { select: { number: true } } } as const;
 
-export async function listTasks(db: Database, query: z.output<typeof taskListQuery>): Promise<z.output<typeof taskPage>> {
+export async function listTasks(
+  db: Database,
+  query: z.output<typeof taskListQuery>,
+): Promise<z.output<typeof taskPage>> {
   const rows = await db.task.findMany({
     where: { status: query.status, role: query.role, assignee: query.assignee },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -21,15 +24,28 @@ export async function listTasks(db: Database, query: z.output<typeof taskListQue
     include: withInvoiceNumber,
   });
   const page = rows.slice(0, query.limit);
-  return { items: page.map(taskView), nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null };
+  return {
+    items: page.map(taskView),
+    nextCursor: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
+  };
 }
 
-export async function assignTask(db: Database, caller: Caller, taskId: string, assignee: string): Promise<TaskView> {
+export async function assignTask(
+  db: Database,
+  caller: Caller,
+  taskId: string,
+  assignee: string,
+): Promise<TaskView> {
   const current = await workableTask(db, caller, taskId);
   if (current.status !== 'open') {
-    throw new Problem('task-conflict', `Task ${taskId} is ${current.status}; only open tasks can be assigned.`);
+    throw new Problem(
+      'task-conflict',
+      `Task ${taskId} is ${current.status}; only open tasks can be assigned.`,
+    );
   }
-  return taskView(await db.task.update({ where: { id: taskId }, data: { assignee }, include: withInvoiceNumber }));
+  return taskView(
+    await db.task.update({ where: { id: taskId }, data: { assignee }, include: withInvoiceNumber }),
+  );
 }
 
 export interface TaskCompletion {
@@ -51,7 +67,12 @@ export async function completeTask(
   const current = await workableTask(db, caller, taskId);
   const claimed = await db.task.updateMany({
     where: { id: taskId, status: 'open' },
-    data: { status: 'completed', outcome: completion.outcome, completedAt: new Date(), assignee: current.assignee ?? caller.name },
+    data: {
+      status: 'completed',
+      outcome: completion.outcome,
+      completedAt: new Date(),
+      assignee: current.assignee ?? caller.name,
+    },
   });
   if (claimed.count === 0) return alreadyFinished(db, taskId, completion.outcome);
   try {
@@ -89,10 +110,14 @@ async function workableTask(db: Database, caller: Caller, taskId: string): Promi
   const found = await db.task.findUnique({ where: { id: taskId }, include: withInvoiceNumber });
   if (!found) throw new Problem('not-found', `No task ${taskId}; GET /tasks lists the open ones.`);
   if (caller.role !== 'manager' && caller.role !== found.role) {
-    throw new Problem('forbidden', `Task ${taskId} is a ${found.role} task; a ${found.role} or a manager must work it.`, {
-      role: caller.role,
-      allowedRoles: [found.role, 'manager'],
-    });
+    throw new Problem(
+      'forbidden',
+      `Task ${taskId} is a ${found.role} task; a ${found.role} or a manager must work it.`,
+      {
+        role: caller.role,
+        allowedRoles: [found.role, 'manager'],
+      },
+    );
   }
   return found;
 }

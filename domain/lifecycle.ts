@@ -238,12 +238,30 @@ function installmentWakeups(state: InvoiceState, plan: PaymentPlan): Wakeup[] {
   return [deadline, ...reminders];
 }
 
-/** Acts on a wakeup that has come due. */
-export function onWakeup(state: InvoiceState, wakeup: Wakeup, now: number): Transition {
+/**
+ * Changes of behaviour made after invoices were already running. Replaying an older history must take the
+ * old path, so the workflow answers each with `patched(revision)`; everywhere else all are in force.
+ */
+export const lifecycleRevisions = [
+  'skip-coming-due-after-due-date',
+  'repeated-commands-change-nothing',
+  'record-refused-signals',
+] as const;
+export type LifecycleRevision = (typeof lifecycleRevisions)[number];
+export type RevisionCheck = (revision: LifecycleRevision) => boolean;
+const allRevisions: RevisionCheck = () => true;
+
+/** Acts on a wakeup that has come due; `hasRevision` is asked only where a revision changes the outcome. */
+export function onWakeup(
+  state: InvoiceState,
+  wakeup: Wakeup,
+  now: number,
+  hasRevision: RevisionCheck = allRevisions,
+): Transition {
   const draft = new Draft(state, now);
   switch (wakeup.kind) {
     case 'stage':
-      draft.reachDueStages();
+      draft.reachDueStages(hasRevision);
       break;
     case 'promiseLapse':
       draft.lapsePromise();
@@ -259,9 +277,32 @@ export function onWakeup(state: InvoiceState, wakeup: Wakeup, now: number): Tran
 }
 
 /** Applies a command from a person or system; throws CommandRejected with the reason when it can't apply. */
-export function applyCommand(state: InvoiceState, command: InvoiceCommand, now: number): Transition {
+export function applyCommand(
+  state: InvoiceState,
+  command: InvoiceCommand,
+  now: number,
+  hasRevision: RevisionCheck = allRevisions,
+): Transition {
   const draft = new Draft(state, now, command.actor);
   draft.apply(command);
+  // Every change records itself; a command that records nothing (a payment already recorded) changes nothing.
+  const changedNothing = draft.state.timeline.length === state.timeline.length;
+  if (changedNothing && hasRevision('repeated-commands-change-nothing')) return { state, effects: [] };
+  return draft.finish();
+}
+
+/** Writes a refused fire-and-forget command (a signal, which cannot answer no) to the timeline. */
+export function recordRefusal(
+  state: InvoiceState,
+  command: InvoiceCommand,
+  refusal: CommandRejected,
+  now: number,
+): Transition {
+  const draft = new Draft(state, now, command.actor);
+  draft.record('command.refused', `${command.type} refused: ${refusal.message}`, {
+    command: command.type,
+    kind: refusal.kind,
+  });
   return draft.finish();
 }
 
@@ -384,11 +425,13 @@ class Draft {
     state.balance -= applied;
     state.overpaid += amount - applied;
     if (state.plan) this.applyToInstallments(state.plan, amount);
-    this.record(type, `${label} of ${amount} received (reference ${reference}); balance ${state.balance}`, {
-      reference,
-      amount,
-      balance: state.balance,
-    });
+    const overpaid = amount - applied;
+    this.record(
+      type,
+      `${label} of ${amount} received (reference ${reference}); balance ${state.balance}` +
+        (overpaid > 0 ? `; overpaid by ${overpaid}` : ''),
+      { reference, amount, balance: state.balance, ...(overpaid > 0 ? { overpaid } : {}) },
+    );
     if (state.balance === 0)
       this.close('paid', `paid in full by ${reference}`, 'invoice.paid', 'Invoice paid in full');
   }
@@ -710,7 +753,7 @@ class Draft {
   }
 
   /** Sends what is due now; when several stages are overdue, only the latest goes out (no burst). */
-  reachDueStages(): void {
+  reachDueStages(hasRevision: RevisionCheck): void {
     const state = this.state;
     if (isClosed(state) || isOnHold(state)) return;
     const due = pendingStages(state).filter((stage) => stageDueAt(state, stage) <= this.now);
@@ -720,6 +763,14 @@ class Draft {
         this.skipStage(stage, `superseded by ${latest?.key}`);
       } else if (stage.anchor === 'dueDate' && stageTargetsBeforeIssue(state, stage)) {
         this.skipStage(stage, 'its day falls before the invoice was issued');
+      } else if (
+        stage.anchor === 'dueDate' &&
+        stage.offsetDays < 0 &&
+        daysOverdue(state, this.now) > 0 &&
+        hasRevision('skip-coming-due-after-due-date')
+      ) {
+        // A hold can push a "coming due" courtesy past the due date, where its words would be false.
+        this.skipStage(stage, 'the due date has passed');
       } else {
         this.reachStage(stage);
       }

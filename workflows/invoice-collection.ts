@@ -5,6 +5,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -20,9 +21,11 @@ import {
   isClosed,
   nextWakeup,
   onWakeup,
+  recordRefusal,
   startInvoice,
   type Effect,
   type InvoiceState,
+  type LifecycleRevision,
   type Transition,
 } from '../domain/lifecycle';
 import {
@@ -58,7 +61,9 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
     pendingEffects.push(...transition.effects);
   };
 
-  const apply = (command: InvoiceCommand): void => commit(applyCommand(state, command, Date.now()));
+  const hasRevision = (revision: LifecycleRevision): boolean => patched(revision);
+  const apply = (command: InvoiceCommand): void =>
+    commit(applyCommand(state, command, Date.now(), hasRevision));
 
   for (const type of commandTypes) registerCommand(type);
 
@@ -72,6 +77,9 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
       } catch (error) {
         if (!(error instanceof CommandRejected)) throw error;
         log.warn('Signal refused', { signal: type, reason: error.message });
+        if (hasRevision('record-refused-signals')) {
+          commit(recordRefusal(state, asCommand(payload), error, Date.now()));
+        }
       }
     });
     setHandler(
@@ -153,7 +161,7 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
       continue;
     }
     const woken = await condition(changed, Math.max(1, wakeup.at - Date.now()));
-    if (!woken) commit(onWakeup(state, wakeup, Date.now()));
+    if (!woken) commit(onWakeup(state, wakeup, Date.now(), hasRevision));
   }
   await condition(allHandlersFinished);
   await settle();

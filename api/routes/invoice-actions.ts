@@ -105,7 +105,8 @@ export const invoiceActionRoutes = [
     path: 'payment-promises',
     tag: 'staff actions',
     summary: 'Record a promise to pay by a date',
-    description: 'Pauses reminders until the promised date plus grace; then the ladder resumes unless the promise was kept.',
+    description:
+      'Pauses reminders until the promised date plus grace; then the ladder resumes unless the promise was kept.',
     roles: staff,
     body: promiseToPayBody,
   }),
@@ -152,7 +153,8 @@ export const invoiceActionRoutes = [
     path: 'agency-outcomes',
     tag: 'staff actions',
     summary: "Report the collection agency's outcome",
-    description: 'recovered: the amount counts as a payment; returned: the account comes back and a manager task opens.',
+    description:
+      'recovered: the amount counts as a payment; returned: the account comes back and a manager task opens.',
     roles: ['agency'],
     body: agencyOutcomeBody,
   }),
@@ -192,7 +194,10 @@ export const invoiceActionRoutes = [
     async handle({ params, body }, { invoices }) {
       const current = await invoices.view(params.invoiceId);
       if ((closedStatuses as readonly string[]).includes(current.status)) {
-        throw new Problem('invoice-closed', `Invoice ${params.invoiceId} is ${current.status}; it needs no payment plan.`);
+        throw new Problem(
+          'invoice-closed',
+          `Invoice ${params.invoiceId} is ${current.status}; it needs no payment plan.`,
+        );
       }
       const { maxInstallments } = defaultPolicy;
       if (body.installmentCount > maxInstallments || body.installmentCount > current.balance) {
@@ -205,7 +210,11 @@ export const invoiceActionRoutes = [
         dueDate: addDays(body.firstDueDate, index * body.intervalDays),
         amount,
       }));
-      const proposal: z.output<typeof paymentPlanProposal> = { currency: current.currency, balance: current.balance, installments };
+      const proposal: z.output<typeof paymentPlanProposal> = {
+        currency: current.currency,
+        balance: current.balance,
+        installments,
+      };
       return { status: 200, body: proposal };
     },
   }),

@@ -42,12 +42,23 @@ export const operationRoutes = [
     operationId: 'metrics',
     tag: 'operations',
     summary: 'Prometheus metrics',
-    description: 'Requests and latencies by route, workflow starts, updates and signals, and process metrics.',
+    description:
+      'Requests and latencies by route, workflow starts, updates and signals, and process metrics.',
     access: 'public',
-    responses: [{ status: 200, description: 'Prometheus text exposition format.', contentType: 'text/plain; version=0.0.4' }],
+    responses: [
+      {
+        status: 200,
+        description: 'Prometheus text exposition format.',
+        contentType: 'text/plain; version=0.0.4',
+      },
+    ],
     problems: [],
     async handle(_input, { metrics }) {
-      return { status: 200, body: await metrics.registry.metrics(), contentType: metrics.registry.contentType };
+      return {
+        status: 200,
+        body: await metrics.registry.metrics(),
+        contentType: metrics.registry.contentType,
+      };
     },
   }),
 

@@ -1,5 +1,12 @@
 import { callerOf, defineRoute } from '../route';
-import { task, taskAssignmentBody, taskCompletionBody, taskListQuery, taskPage, taskPath } from '../schemas/tasks';
+import {
+  task,
+  taskAssignmentBody,
+  taskCompletionBody,
+  taskListQuery,
+  taskPage,
+  taskPath,
+} from '../schemas/tasks';
 import { assignTask, completeTask, listTasks } from '../task-inbox';
 
 const staff = { roles: ['bookkeeper', 'manager'] } as const;
@@ -11,7 +18,8 @@ export const taskRoutes = [
     operationId: 'listTasks',
     tag: 'tasks',
     summary: 'The task inbox',
-    description: 'Tasks by role, status (open unless given) and assignee, oldest first; each carries its call script.',
+    description:
+      'Tasks by role, status (open unless given) and assignee, oldest first; each carries its call script.',
     access: staff,
     query: taskListQuery,
     responses: [{ status: 200, description: 'One page of tasks.', schema: taskPage }],
@@ -34,7 +42,10 @@ export const taskRoutes = [
     responses: [{ status: 200, description: 'The task.', schema: task }],
     problems: ['not-found', 'task-conflict'],
     async handle(input, { db }) {
-      return { status: 200, body: await assignTask(db, callerOf(input), input.params.taskId, input.body.assignee) };
+      return {
+        status: 200,
+        body: await assignTask(db, callerOf(input), input.params.taskId, input.body.assignee),
+      };
     },
   }),
 
@@ -45,7 +56,7 @@ export const taskRoutes = [
     tag: 'tasks',
     summary: 'Complete a task',
     description:
-      "Records the outcome and feeds it back to the invoice's workflow (a reached customer resets the \"no response\" clock). " +
+      'Records the outcome and feeds it back to the invoice\'s workflow (a reached customer resets the "no response" clock). ' +
       'Completing again with the same outcome is harmless.',
     access: staff,
     params: taskPath,
@@ -53,7 +64,10 @@ export const taskRoutes = [
     responses: [{ status: 200, description: 'The completed task.', schema: task }],
     problems: ['not-found', 'task-conflict'],
     async handle(input, { db, invoices }) {
-      return { status: 200, body: await completeTask(db, invoices, callerOf(input), input.params.taskId, input.body) };
+      return {
+        status: 200,
+        body: await completeTask(db, invoices, callerOf(input), input.params.taskId, input.body),
+      };
     },
   }),
 ];

@@ -10,7 +10,7 @@ export const webhookRoutes = [
     tag: 'webhooks',
     summary: 'Postmark delivery, bounce and spam-complaint webhook',
     description:
-      "Matched to the sent email by MessageID. A hard bounce opens a manager task to fix the address; a spam complaint stops " +
+      'Matched to the sent email by MessageID. A hard bounce opens a manager task to fix the address; a spam complaint stops ' +
       'all email to that customer. Repeated events change nothing. Authenticated with HTTP basic auth (Postmark signs nothing).',
     access: 'postmark',
     body: postmarkWebhookBody,

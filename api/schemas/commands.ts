@@ -57,7 +57,7 @@ export const promiseToPayBody = z
   })
   .meta({ id: 'PromiseToPay' }) satisfies z.ZodType<CommandBody<'promiseToPay'>>;
 
-export const installment = z
+const installment = z
   .strictObject({ dueDate: localDate, amount: positiveMinorUnits })
   .meta({ id: 'InstallmentTerms' });
 

@@ -77,3 +77,13 @@ export function text(description: string, maxLength = 500) {
 export const instant = z.iso
   .datetime()
   .meta({ description: 'An instant in UTC, ISO 8601.', example: '2026-03-02T08:00:00.000Z' });
+
+/** A whole number given in the query string. */
+export function queryInteger(description: string, bounds: { min?: number; max?: number } = {}) {
+  const advice = expects(description);
+  let schema = z.coerce.number(advice).int(advice);
+  if (bounds.min !== undefined) schema = schema.min(bounds.min, advice);
+  if (bounds.max !== undefined) schema = schema.max(bounds.max, advice);
+  // The generator reads a coerced number as "integer or null"; the query string never carries null.
+  return schema.meta({ type: 'integer' });
+}

@@ -3,7 +3,19 @@ import type { InvoiceTerms } from '../../domain/invoice';
 import { invoiceStatuses } from '../../domain/invoice';
 import type { InvoiceView } from '../../domain/invoice-view';
 import type { TimelineEntry } from '../../domain/lifecycle';
-import { currencyCode, emailAddress, expects, instant, invoiceId, localDate, minorUnits, positiveMinorUnits, text, timeZone } from './fields';
+import {
+  currencyCode,
+  emailAddress,
+  expects,
+  instant,
+  invoiceId,
+  localDate,
+  minorUnits,
+  positiveMinorUnits,
+  queryInteger,
+  text,
+  timeZone,
+} from './fields';
 
 export const invoiceStatus = z.enum(invoiceStatuses).meta({ id: 'InvoiceStatus' });
 
@@ -34,8 +46,10 @@ export const newInvoice = z
     path: ['dueDate'],
     error: 'must be on or after issueDate',
   })
-  .meta({ id: 'NewInvoice', description: 'What the billing system knows about an invoice when collection starts.' })
-  satisfies z.ZodType<InvoiceTerms>;
+  .meta({
+    id: 'NewInvoice',
+    description: 'What the billing system knows about an invoice when collection starts.',
+  }) satisfies z.ZodType<InvoiceTerms>;
 
 export const invoicePath = z.strictObject({ invoiceId });
 
@@ -54,9 +68,15 @@ export const invoice = z
     overpaid: minorUnits,
     issueDate: localDate,
     dueDate: localDate,
-    daysOverdue: z.number().int().meta({ description: "Whole days past the due date in the customer's time zone." }),
+    daysOverdue: z
+      .number()
+      .int()
+      .meta({ description: "Whole days past the due date in the customer's time zone." }),
     policyId: z.string(),
-    currentStage: z.string().nullable().meta({ description: 'The latest ladder stage reached, e.g. "firmReminder".' }),
+    currentStage: z
+      .string()
+      .nullable()
+      .meta({ description: 'The latest ladder stage reached, e.g. "firmReminder".' }),
     nextAction: z
       .object({
         kind: z.enum(wakeupKinds),
@@ -65,7 +85,10 @@ export const invoice = z
         at: instant,
       })
       .nullable()
-      .meta({ description: 'What the workflow will do next on its own, and when; null while only people can move it.' }),
+      .meta({
+        description:
+          'What the workflow will do next on its own, and when; null while only people can move it.',
+      }),
     dispute: z.object({ reason: z.string(), openedAt: instant }).nullable(),
     promise: z
       .object({ promisedDate: localDate, amount: minorUnits, madeAt: instant, paidBefore: minorUnits })
@@ -89,10 +112,15 @@ export const invoice = z
     agency: z.object({ handedOffAt: instant, returnedAt: instant.nullable() }).nullable(),
     closedAt: instant.nullable(),
     closedReason: z.string().nullable(),
-    stateSequence: z.number().int().meta({ description: 'Bumped by every change; a higher number is a newer state.' }),
+    stateSequence: z
+      .number()
+      .int()
+      .meta({ description: 'Bumped by every change; a higher number is a newer state.' }),
   })
-  .meta({ id: 'Invoice', description: 'An invoice as its workflow holds it (from the projection once closed).' })
-  satisfies z.ZodType<InvoiceView>;
+  .meta({
+    id: 'Invoice',
+    description: 'An invoice as its workflow holds it (from the projection once closed).',
+  }) satisfies z.ZodType<InvoiceView>;
 
 export const invoiceSummary = z
   .object({
@@ -115,7 +143,10 @@ export const invoiceSummary = z
 export const invoicePage = z
   .object({
     items: z.array(invoiceSummary),
-    nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
   })
   .meta({ id: 'InvoicePage' });
 
@@ -124,27 +155,29 @@ const statusList = z.preprocess(
   z.array(z.enum(invoiceStatuses, expects(`must be one of ${invoiceStatuses.join(', ')}`))),
 );
 
-const wholeDays = z.coerce.number(expects('must be a whole number of days, e.g. 30')).int(expects('must be a whole number of days, e.g. 30'));
+const wholeDays = () => queryInteger('must be a whole number of days, e.g. 30');
 
 export const invoiceListQuery = z
   .strictObject({
-    status: statusList
-      .optional()
-      .meta({ description: 'Only these statuses; repeat the parameter or separate with commas (status=open,paused).' }),
+    status: statusList.optional().meta({
+      description: 'Only these statuses; repeat the parameter or separate with commas (status=open,paused).',
+    }),
     customerId: z.string().min(1).optional().meta({ description: "Only this customer's invoices." }),
-    stage: z.string().min(1).optional().meta({ description: 'Only invoices whose latest stage reached is this one, e.g. finalNotice.' }),
-    minDaysOverdue: wholeDays.optional().meta({ description: 'At least this many days past due.' }),
-    maxDaysOverdue: wholeDays.optional().meta({ description: 'At most this many days past due.' }),
-    limit: z.coerce
-      .number(expects('must be a whole number from 1 to 200'))
-      .int(expects('must be a whole number from 1 to 200'))
-      .min(1, expects('must be a whole number from 1 to 200'))
-      .max(200, expects('must be a whole number from 1 to 200'))
-      .default(50),
+    stage: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Only invoices whose latest stage reached is this one, e.g. finalNotice.' }),
+    minDaysOverdue: wholeDays().optional().meta({ description: 'At least this many days past due.' }),
+    maxDaysOverdue: wholeDays().optional().meta({ description: 'At most this many days past due.' }),
+    limit: queryInteger('must be a whole number from 1 to 200', { min: 1, max: 200 }).default(50),
     cursor: z.string().min(1).optional().meta({ description: 'The nextCursor of the previous page.' }),
   })
   .refine(
-    (query) => query.minDaysOverdue === undefined || query.maxDaysOverdue === undefined || query.minDaysOverdue <= query.maxDaysOverdue,
+    (query) =>
+      query.minDaysOverdue === undefined ||
+      query.maxDaysOverdue === undefined ||
+      query.minDaysOverdue <= query.maxDaysOverdue,
     { path: ['maxDaysOverdue'], error: 'must not be less than minDaysOverdue' },
   );
 

@@ -3,12 +3,10 @@ import { problemKinds } from '../problem-details';
 
 export const problem = z
   .object({
-    type: z
-      .string()
-      .meta({
-        description: 'Stable URI of the kind of problem; GET it for a description.',
-        example: '/problems/validation-failed',
-      }),
+    type: z.string().meta({
+      description: 'Stable URI of the kind of problem; GET it for a description.',
+      example: '/problems/validation-failed',
+    }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().meta({ description: 'What went wrong with this request, and what to do about it.' }),

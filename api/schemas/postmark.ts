@@ -4,14 +4,14 @@ import { expects } from './fields';
 const messageId = z.string(expects("must be Postmark's MessageID")).min(1);
 
 /** Postmark adds fields over time, so these objects accept more than they name. */
-export const postmarkDelivery = z.looseObject({
+const postmarkDelivery = z.looseObject({
   RecordType: z.literal('Delivery'),
   MessageID: messageId,
   Recipient: z.string().optional(),
   DeliveredAt: z.string().optional(),
 });
 
-export const postmarkBounce = z.looseObject({
+const postmarkBounce = z.looseObject({
   RecordType: z.literal('Bounce'),
   MessageID: messageId,
   Type: z.string(expects('must be the bounce type, e.g. "HardBounce"')),
@@ -20,14 +20,14 @@ export const postmarkBounce = z.looseObject({
   Details: z.string().optional(),
 });
 
-export const postmarkSpamComplaint = z.looseObject({
+const postmarkSpamComplaint = z.looseObject({
   RecordType: z.literal('SpamComplaint'),
   MessageID: messageId,
   Email: z.string(expects('must be the complaining address')),
 });
 
 /** Postmark's other record types: acknowledged and ignored. */
-export const postmarkOtherEvent = z.looseObject({
+const postmarkOtherEvent = z.looseObject({
   RecordType: z.enum(['Open', 'Click', 'SubscriptionChange']),
 });
 
@@ -43,8 +43,6 @@ export const postmarkWebhookBody = z
     id: 'PostmarkWebhookEvent',
     description: 'A Postmark Delivery, Bounce or SpamComplaint webhook; other record types are acknowledged.',
   });
-
-export type PostmarkWebhookEvent = z.infer<typeof postmarkWebhookBody>;
 
 export const postmarkWebhookResult = z
   .object({

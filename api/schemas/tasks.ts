@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { staffRoles } from '../../domain/roles';
 import { taskKinds, taskStatuses } from '../../domain/tasks';
-import { expects, instant, text } from './fields';
+import { expects, instant, queryInteger, text } from './fields';
 
 export const task = z
   .object({
@@ -39,12 +39,7 @@ export const taskListQuery = z.strictObject({
   role: z.enum(staffRoles, expects(`must be one of ${staffRoles.join(', ')}`)).optional(),
   status: z.enum(taskStatuses, expects(`must be one of ${taskStatuses.join(', ')}`)).default('open'),
   assignee: z.string().min(1).optional().meta({ description: 'Only tasks assigned to this person.' }),
-  limit: z.coerce
-    .number(expects('must be a whole number from 1 to 200'))
-    .int(expects('must be a whole number from 1 to 200'))
-    .min(1, expects('must be a whole number from 1 to 200'))
-    .max(200, expects('must be a whole number from 1 to 200'))
-    .default(50),
+  limit: queryInteger('must be a whole number from 1 to 200', { min: 1, max: 200 }).default(50),
   cursor: z.uuid(expects('must be the nextCursor of the previous page')).optional(),
 });
 
