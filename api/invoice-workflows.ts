@@ -225,7 +225,7 @@ function translate(error: unknown, invoiceId: string): unknown {
   if (isUnavailable(error)) {
     return new Problem(
       'service-unavailable',
-      `Temporal did not answer for invoice ${invoiceId} in time; retry shortly.`,
+      `Temporal did not answer for invoice ${invoiceId} in time; retry shortly. (Operators: check that Temporal is up and workers poll the task queue ${taskQueue}.)`,
       {},
       { 'Retry-After': '5' },
     );

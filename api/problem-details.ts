@@ -163,3 +163,12 @@ export function fieldErrorsFrom(error: z.ZodError, location: FieldError['in']): 
     return [{ in: location, path: path.join('.'), message: issue.message }];
   });
 }
+
+const typeNames: Record<string, string> = { object: 'a JSON object', array: 'a list', int: 'a whole number' };
+
+/** Wording for what a field's schema left to zod's defaults: what the field must be, and whether it is missing. */
+export const fieldErrorMessages: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== 'invalid_type') return undefined;
+  const expected = typeNames[issue.expected] ?? `a ${issue.expected}`;
+  return issue.input === undefined ? `is required; must be ${expected}` : `must be ${expected}`;
+};

@@ -1,6 +1,12 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { requireBasicAuth, requireRole } from './authentication';
-import { fieldErrorsFrom, Problem, validationProblem, type FieldError } from './problem-details';
+import {
+  fieldErrorMessages,
+  fieldErrorsFrom,
+  Problem,
+  validationProblem,
+  type FieldError,
+} from './problem-details';
 import type { Reply, RouteDefinition } from './route';
 import type { ApiServices } from './services';
 
@@ -30,7 +36,7 @@ function parseRequest(route: RouteDefinition, req: express.Request) {
   const errors: FieldError[] = [];
   const parse = (schema: RouteDefinition['params'], value: unknown, location: FieldError['in']) => {
     if (!schema) return undefined;
-    const parsed = schema.safeParse(value);
+    const parsed = schema.safeParse(value, { error: fieldErrorMessages });
     if (parsed.success) return parsed.data;
     errors.push(...fieldErrorsFrom(parsed.error, location));
     return undefined;

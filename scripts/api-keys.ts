@@ -22,10 +22,11 @@ async function main(): Promise<void> {
   try {
     switch (command) {
       case 'create': {
-        const role = values.role;
-        if (!values.name || !isApiRole(role))
-          throw new Error(`create needs --name and --role (one of ${apiRoles.join(', ')}).\n${usage}`);
-        const key = await createApiKey(db, values.name, role);
+        const { name, role } = values;
+        if (!name) throw new Error(`create needs --name, e.g. --name erp-production.\n${usage}`);
+        if (!isApiRole(role))
+          throw new Error(`--role must be one of ${apiRoles.join(', ')}; got ${role ?? 'nothing'}.`);
+        const key = await createApiKey(db, name, role);
         console.log(
           `Created key ${key.id} for ${key.name} (${key.role}). The secret is shown only now:\n\n  ${key.secret}\n`,
         );

@@ -59,6 +59,48 @@ function invoiceAction<T extends CommandType>(action: InvoiceAction<T>) {
   });
 }
 
+const proposePaymentPlan = defineRoute({
+  method: 'post',
+  path: '/invoices/:invoiceId/payment-plan-proposals',
+  operationId: 'proposePaymentPlan',
+  tag: 'staff actions',
+  summary: 'Propose a payment plan',
+  description:
+    'Splits the current balance into equal installments (differing by at most one minor unit) that add up exactly; ' +
+    'changes nothing. Send the installments to /payment-plans once the customer agrees.',
+  access: { roles: staff },
+  params: invoicePath,
+  body: paymentPlanProposalBody,
+  responses: [{ status: 200, description: 'The proposed installments.', schema: paymentPlanProposal }],
+  problems: ['not-found', 'invoice-closed', 'command-refused'],
+  async handle({ params, body }, { invoices }) {
+    const current = await invoices.view(params.invoiceId);
+    if ((closedStatuses as readonly string[]).includes(current.status)) {
+      throw new Problem(
+        'invoice-closed',
+        `Invoice ${params.invoiceId} is ${current.status}; it needs no payment plan.`,
+      );
+    }
+    const { maxInstallments } = defaultPolicy;
+    if (body.installmentCount > maxInstallments || body.installmentCount > current.balance) {
+      throw new Problem(
+        'command-refused',
+        `A balance of ${current.balance} can be split into at most ${Math.min(maxInstallments, current.balance)} installments.`,
+      );
+    }
+    const installments = splitEvenly(current.balance, body.installmentCount).map((amount, index) => ({
+      dueDate: addDays(body.firstDueDate, index * body.intervalDays),
+      amount,
+    }));
+    const proposal: z.output<typeof paymentPlanProposal> = {
+      currency: current.currency,
+      balance: current.balance,
+      installments,
+    };
+    return { status: 200, body: proposal };
+  },
+});
+
 export const invoiceActionRoutes = [
   invoiceAction({
     command: 'recordPayment',
@@ -110,6 +152,7 @@ export const invoiceActionRoutes = [
     roles: staff,
     body: promiseToPayBody,
   }),
+  proposePaymentPlan,
   invoiceAction({
     command: 'acceptPaymentPlan',
     path: 'payment-plans',
@@ -175,47 +218,5 @@ export const invoiceActionRoutes = [
     description: 'Closes the invoice as cancelled; nothing more is sent.',
     roles: ['billing-system'],
     body: cancelBody,
-  }),
-
-  defineRoute({
-    method: 'post',
-    path: '/invoices/:invoiceId/payment-plan-proposals',
-    operationId: 'proposePaymentPlan',
-    tag: 'staff actions',
-    summary: 'Propose a payment plan',
-    description:
-      'Splits the current balance into equal installments (differing by at most one minor unit) that add up exactly; ' +
-      'changes nothing. Send the installments to /payment-plans once the customer agrees.',
-    access: { roles: staff },
-    params: invoicePath,
-    body: paymentPlanProposalBody,
-    responses: [{ status: 200, description: 'The proposed installments.', schema: paymentPlanProposal }],
-    problems: ['not-found', 'invoice-closed', 'command-refused'],
-    async handle({ params, body }, { invoices }) {
-      const current = await invoices.view(params.invoiceId);
-      if ((closedStatuses as readonly string[]).includes(current.status)) {
-        throw new Problem(
-          'invoice-closed',
-          `Invoice ${params.invoiceId} is ${current.status}; it needs no payment plan.`,
-        );
-      }
-      const { maxInstallments } = defaultPolicy;
-      if (body.installmentCount > maxInstallments || body.installmentCount > current.balance) {
-        throw new Problem(
-          'command-refused',
-          `A balance of ${current.balance} can be split into at most ${Math.min(maxInstallments, current.balance)} installments.`,
-        );
-      }
-      const installments = splitEvenly(current.balance, body.installmentCount).map((amount, index) => ({
-        dueDate: addDays(body.firstDueDate, index * body.intervalDays),
-        amount,
-      }));
-      const proposal: z.output<typeof paymentPlanProposal> = {
-        currency: current.currency,
-        balance: current.balance,
-        installments,
-      };
-      return { status: 200, body: proposal };
-    },
   }),
 ];

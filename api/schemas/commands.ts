@@ -13,7 +13,7 @@ import {
 /** A command's body as a caller sends it: everything but `actor`, which the API fills in from the key. */
 type CommandBody<T extends CommandType> = Omit<CommandInput<T>, 'actor'>;
 
-const reason = (example: string) => text(`why, in a sentence for the timeline, e.g. "${example}"`);
+const reason = (example: string) => text(`a sentence for the timeline saying why, e.g. "${example}"`);
 const note = text('a note for the timeline').optional();
 
 export const recordPaymentBody = z

@@ -65,11 +65,12 @@ export const invoiceId = z
     example: 'inv-2026-0042',
   });
 
+/** Free text; `description` names what it is, e.g. 'the number printed on the invoice, e.g. "INV-7"'. */
 export function text(description: string, maxLength = 500) {
   return z
-    .string(expects(description))
+    .string(expects(`must be ${description}`))
     .trim()
-    .min(1, expects(`must not be blank; ${description}`))
+    .min(1, expects(`must not be blank: give ${description}`))
     .max(maxLength, expects(`must be at most ${maxLength} characters`))
     .meta({ description });
 }

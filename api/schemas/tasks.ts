@@ -44,7 +44,7 @@ export const taskListQuery = z.strictObject({
 });
 
 export const taskAssignmentBody = z
-  .strictObject({ assignee: text('who works the task, e.g. "maria@harbour.example"', 200) })
+  .strictObject({ assignee: text('the person who works the task, e.g. "maria@harbour.example"', 200) })
   .meta({ id: 'TaskAssignment' });
 
 export const taskCompletionBody = z

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { WorkflowHandle } from '@temporalio/client';
 import pino from 'pino';
 import { createApiKey } from '../../api/api-keys';
@@ -62,6 +63,7 @@ export async function startApiStack(limits: Partial<ApiLimits> = {}): Promise<Ap
       temporal: stack.env.client,
       db,
       config,
+      // API_TEST_LOG_LEVEL=error shows the API's own log lines while debugging a test.
       log: pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' }),
       limits: { requestsPerMinute: 1_000_000, ...limits },
     },
@@ -77,15 +79,9 @@ export async function startApiStack(limits: Partial<ApiLimits> = {}): Promise<Ap
     if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
     }
-    const response = await fetch(`${api.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    const isJson = /json/.test(response.headers.get('content-type') ?? '');
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: isJson && text ? JSON.parse(text) : undefined,
-      text,
-    };
+    const { status, responseHeaders, text } = await send(new URL(path, api.url), method, headers, body);
+    const isJson = /json/.test(responseHeaders.get('content-type') ?? '');
+    return { status, headers: responseHeaders, body: isJson && text ? JSON.parse(text) : undefined, text };
   }
 
   return {
@@ -95,10 +91,37 @@ export async function startApiStack(limits: Partial<ApiLimits> = {}): Promise<Ap
     request,
     workflow: (invoiceId) => stack.env.client.workflow.getHandle(workflowIdFor(invoiceId)),
     async close() {
+      agent.destroy();
       await api.close();
       await stack.close();
     },
   };
+}
+
+// node:http with a keep-alive agent: a third of the cost of fetch per request, which the property test sends by the thousand.
+const agent = new http.Agent({ keepAlive: true });
+
+function send(url: URL, method: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; responseHeaders: Headers; text: string }>((resolve, reject) => {
+    const request = http.request(url, { method, headers, agent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        resolve({
+          status: response.statusCode ?? 0,
+          responseHeaders,
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
 }
 
 /** Today in the customer's time zone, moved by `days`. */

@@ -141,8 +141,23 @@ export class InvoiceScenario {
     this.handle = stack.env.client.workflow.getHandle<typeof invoiceCollection>(workflowId);
   }
 
+  private static running: InvoiceScenario[] = [];
+
   static async start(stack: CollectionStack, terms: InvoiceTerms, policy?: CollectionPolicy) {
-    return new InvoiceScenario(stack, terms, await stack.startInvoice(terms, policy));
+    const scenario = new InvoiceScenario(stack, terms, await stack.startInvoice(terms, policy));
+    InvoiceScenario.running.push(scenario);
+    return scenario;
+  }
+
+  /**
+   * Terminates every scenario's workflow still running (call it after each test): time is shared by the
+   * file's tests, and a later test's skip would otherwise drive the earlier invoices' ladders too.
+   */
+  static async endAll(): Promise<void> {
+    const scenarios = InvoiceScenario.running.splice(0);
+    await Promise.all(
+      scenarios.map((scenario) => scenario.handle.terminate('test finished').catch(() => undefined)),
+    );
   }
 
   get timeZone(): string {

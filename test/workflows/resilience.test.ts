@@ -50,8 +50,8 @@ function activitiesWithMail(wrap: (real: MailTransport) => MailTransport): Recou
  * Ends the test's workflow, then its worker: a workflow left cached on a stopped worker would strand its next
  * task on that worker's sticky queue and stall the clock for the tests after (see startUncachedWorker).
  */
-async function stopWorker(worker: RunningWorker, scenario?: InvoiceScenario): Promise<void> {
-  await scenario?.handle.terminate('test finished').catch(() => undefined);
+async function stopWorker(worker: RunningWorker): Promise<void> {
+  await InvoiceScenario.endAll();
   await worker.stop();
 }
 
@@ -127,14 +127,13 @@ describe('crashes and restarts', () => {
       ]);
       expect(await scenario.projectedTimeline()).toEqual(await scenario.timeline());
     } finally {
-      await stopWorker(second, scenario);
+      await stopWorker(second);
     }
   });
 
   test('an email activity that crashes after Postmark accepted the message finds it on retry and does not send again', async () => {
     const searchedFor: string[] = [];
     let crashed = false;
-    let scenario: InvoiceScenario | undefined;
     const worker = await stack.startWorker(
       activitiesWithMail((real) => ({
         async send(email) {
@@ -154,7 +153,7 @@ describe('crashes and restarts', () => {
     );
     try {
       const monday = await upcomingMonday(stack.env);
-      scenario = await InvoiceScenario.start(stack, invoiceTerms('crash-after-accept', monday));
+      const scenario = await InvoiceScenario.start(stack, invoiceTerms('crash-after-accept', monday));
       await scenario.skipTo(addDays(monday, 38));
 
       expect(crashed).toBe(true);
@@ -172,12 +171,11 @@ describe('crashes and restarts', () => {
       });
       expect(await scenario.emails()).toEqual(fullLadder(monday).slice(0, 4));
     } finally {
-      await stopWorker(worker, scenario);
+      await stopWorker(worker);
     }
   });
 
   test('an inactive recipient is not retried: a manager task to fix the address, and email resumes once it is amended', async () => {
-    let scenario: InvoiceScenario | undefined;
     const worker = await stack.startWorker();
     try {
       const monday = await upcomingMonday(stack.env);
@@ -189,7 +187,7 @@ describe('crashes and restarts', () => {
           timeZone: 'Europe/Berlin',
         },
       });
-      scenario = await InvoiceScenario.start(stack, terms);
+      const scenario = await InvoiceScenario.start(stack, terms);
       await scenario.skipTo(addDays(monday, 29));
       stack.mailSink.markInactive('old-ap@hafen-bistro.example');
 
@@ -218,7 +216,7 @@ describe('crashes and restarts', () => {
         'firmReminder ap@hafen-bistro.example',
       ]);
     } finally {
-      await stopWorker(worker, scenario);
+      await stopWorker(worker);
     }
   });
 });

@@ -17,6 +17,10 @@ beforeAll(async () => {
   await stack.startWorker();
 });
 
+afterEach(async () => {
+  await InvoiceScenario.endAll();
+});
+
 afterAll(async () => {
   await stack?.close();
 });
