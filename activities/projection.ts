@@ -140,7 +140,19 @@ async function projectEvent(tx: Tx, state: InvoiceState, event: TimelineEntry): 
         skipDuplicates: true,
       });
       return;
+    case 'invoice.amended':
+      if (data.customerEmail) {
+        await tx.task.updateMany({
+          where: { invoiceId, kind: 'fixEmailAddress', status: 'open' },
+          data: { status: 'completed', outcome: 'customer email address amended', completedAt: at },
+        });
+      }
+      return;
     case 'dispute.resolved':
+      await tx.task.updateMany({
+        where: { invoiceId, taskKey: `dispute-${Number(data.dispute)}`, status: 'open' },
+        data: { status: 'completed', outcome: `dispute ${String(data.resolution)}`, completedAt: at },
+      });
       await tx.dispute.updateMany({
         where: { invoiceId, sequence: Number(data.dispute) },
         data: {

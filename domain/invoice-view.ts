@@ -42,7 +42,7 @@ export interface InvoiceView {
 
 export function viewOf(state: InvoiceState, now: number): InvoiceView {
   const { terms } = state;
-  const wakeup = nextWakeup(state);
+  const wakeup = nextWakeup(state, now);
   const reached = state.policy.stages.filter((stage) => state.stages[stage.key]?.outcome === 'done');
   return {
     invoiceId: terms.invoiceId,

@@ -200,13 +200,23 @@ export function pendingStages(state: InvoiceState): CollectionStage[] {
   return state.policy.stages.filter((stage) => !state.stages[stage.key]);
 }
 
+/** How late a reminder may still go out at once; later than that it waits for the next send slot. */
+const catchUpGraceMs = 3_600_000;
+
 /** The next moment the workflow must act on its own, or null when it only waits for people. */
-export function nextWakeup(state: InvoiceState): Wakeup | null {
+export function nextWakeup(state: InvoiceState, now: number): Wakeup | null {
   if (isClosed(state)) return null;
   const candidates: Wakeup[] = [];
   const next = pendingStages(state)[0];
-  if (next && !isOnHold(state))
-    candidates.push({ kind: 'stage', at: stageDueAt(state, next), stageKey: next.key });
+  if (next && !isOnHold(state)) {
+    const scheduled = stageDueAt(state, next);
+    // An overdue reminder (late start, moved due date, resumed ladder) waits for a business day at the send hour.
+    const at =
+      next.anchor === 'dueDate' && scheduled < now - catchUpGraceMs
+        ? firstSendSlotAtOrAfter(now, sendWindowOf(state))
+        : scheduled;
+    candidates.push({ kind: 'stage', at, stageKey: next.key });
+  }
   if (state.promise) candidates.push({ kind: 'promiseLapse', at: promiseLapsesAt(state, state.promise) });
   if (state.plan) candidates.push(...installmentWakeups(state, state.plan));
   return candidates.reduce<Wakeup | null>(
@@ -238,30 +248,12 @@ function installmentWakeups(state: InvoiceState, plan: PaymentPlan): Wakeup[] {
   return [deadline, ...reminders];
 }
 
-/**
- * Changes of behaviour made after invoices were already running. Replaying an older history must take the
- * old path, so the workflow answers each with `patched(revision)`; everywhere else all are in force.
- */
-export const lifecycleRevisions = [
-  'skip-coming-due-after-due-date',
-  'repeated-commands-change-nothing',
-  'record-refused-signals',
-] as const;
-export type LifecycleRevision = (typeof lifecycleRevisions)[number];
-export type RevisionCheck = (revision: LifecycleRevision) => boolean;
-const allRevisions: RevisionCheck = () => true;
-
-/** Acts on a wakeup that has come due; `hasRevision` is asked only where a revision changes the outcome. */
-export function onWakeup(
-  state: InvoiceState,
-  wakeup: Wakeup,
-  now: number,
-  hasRevision: RevisionCheck = allRevisions,
-): Transition {
+/** Acts on a wakeup that has come due. */
+export function onWakeup(state: InvoiceState, wakeup: Wakeup, now: number): Transition {
   const draft = new Draft(state, now);
   switch (wakeup.kind) {
     case 'stage':
-      draft.reachDueStages(hasRevision);
+      draft.reachDueStages();
       break;
     case 'promiseLapse':
       draft.lapsePromise();
@@ -277,17 +269,18 @@ export function onWakeup(
 }
 
 /** Applies a command from a person or system; throws CommandRejected with the reason when it can't apply. */
-export function applyCommand(
-  state: InvoiceState,
-  command: InvoiceCommand,
-  now: number,
-  hasRevision: RevisionCheck = allRevisions,
-): Transition {
+export function applyCommand(state: InvoiceState, command: InvoiceCommand, now: number): Transition {
   const draft = new Draft(state, now, command.actor);
   draft.apply(command);
   // Every change records itself; a command that records nothing (a payment already recorded) changes nothing.
-  const changedNothing = draft.state.timeline.length === state.timeline.length;
-  if (changedNothing && hasRevision('repeated-commands-change-nothing')) return { state, effects: [] };
+  if (draft.state.timeline.length === state.timeline.length) return { state, effects: [] };
+  return draft.finish();
+}
+
+/** Records an email decided on but not sent, because the invoice changed before it could go out. */
+export function withholdEmail(state: InvoiceState, key: string, reason: string, now: number): Transition {
+  const draft = new Draft(state, now);
+  draft.record('email.withheld', `Email ${key} withheld: ${reason}`, { key });
   return draft.finish();
 }
 
@@ -752,29 +745,51 @@ class Draft {
     });
   }
 
-  /** Sends what is due now; when several stages are overdue, only the latest goes out (no burst). */
-  reachDueStages(hasRevision: RevisionCheck): void {
+  /**
+   * Acts on the stages due now. When several are overdue at once (a late start, a due date moved back, a worker
+   * down for days) only the latest reminder goes out, never a burst, and never straight to the agency: the
+   * ladder moves so that the stage sent today keeps its spacing to the ones after it.
+   */
+  reachDueStages(): void {
     const state = this.state;
     if (isClosed(state) || isOnHold(state)) return;
     const due = pendingStages(state).filter((stage) => stageDueAt(state, stage) <= this.now);
-    const latest = due.filter((stage) => stage.anchor === 'dueDate').at(-1);
+    const ladder = due.filter((stage) => stage.anchor === 'dueDate');
+    const reminders = ladder.filter((stage) => !stage.agencyHandoff);
+    const chosen = ladder.length > 1 && reminders.length > 0 ? reminders.at(-1) : ladder.at(-1);
+    const chosenIndex = chosen ? ladder.indexOf(chosen) : -1;
     for (const stage of due) {
-      if (stage.anchor === 'dueDate' && stage !== latest) {
-        this.skipStage(stage, `superseded by ${latest?.key}`);
-      } else if (stage.anchor === 'dueDate' && stageTargetsBeforeIssue(state, stage)) {
+      if (stage.anchor === 'issueDate') this.reachStage(stage);
+      else if (ladder.indexOf(stage) > chosenIndex)
+        continue; // the hand-off waits its turn after the final notice
+      else if (stage !== chosen) this.skipStage(stage, `superseded by ${chosen?.key}`);
+      else if (stageTargetsBeforeIssue(state, stage))
         this.skipStage(stage, 'its day falls before the invoice was issued');
-      } else if (
-        stage.anchor === 'dueDate' &&
-        stage.offsetDays < 0 &&
-        daysOverdue(state, this.now) > 0 &&
-        hasRevision('skip-coming-due-after-due-date')
-      ) {
+      else if (stage.offsetDays < 0 && daysOverdue(state, this.now) > 0) {
         // A hold can push a "coming due" courtesy past the due date, where its words would be false.
         this.skipStage(stage, 'the due date has passed');
       } else {
+        this.catchUpLadder(stage);
         this.reachStage(stage);
       }
     }
+  }
+
+  /** A stage sent later than planned moves the rest of the ladder back by as many days. */
+  private catchUpLadder(stage: CollectionStage): void {
+    const state = this.state;
+    const planned = localDateAt(stageDueAt(state, stage), state.terms.customer.timeZone);
+    const late = daysBetween(planned, localDateAt(this.now, state.terms.customer.timeZone));
+    if (late <= 0) return;
+    state.pausedDays += late;
+    this.record(
+      'ladder.caughtUp',
+      `Stage ${stage.key} sent ${late} days late; later stages keep their spacing`,
+      {
+        stage: stage.key,
+        lateDays: late,
+      },
+    );
   }
 
   skipStage(stage: CollectionStage, reason: string): void {
@@ -854,10 +869,10 @@ class Draft {
     if (!this.wasOnHold && onHold) state.holdStartedAt = iso(this.now);
     if (this.wasOnHold && !onHold && state.holdStartedAt) {
       const zone = state.terms.customer.timeZone;
-      const held = daysBetween(
-        localDateAt(Date.parse(state.holdStartedAt), zone),
-        localDateAt(this.now, zone),
-      );
+      const heldFrom = localDateAt(Date.parse(state.holdStartedAt), zone);
+      // Only days on hold after the due date delay the reminders that follow it.
+      const countedFrom = heldFrom > state.terms.dueDate ? heldFrom : state.terms.dueDate;
+      const held = Math.max(0, daysBetween(countedFrom, localDateAt(this.now, zone)));
       state.pausedDays += held;
       state.holdStartedAt = null;
       if (!isClosed(state)) {

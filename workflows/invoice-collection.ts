@@ -5,7 +5,6 @@ import {
   condition,
   continueAsNew,
   log,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -23,9 +22,9 @@ import {
   onWakeup,
   recordRefusal,
   startInvoice,
+  withholdEmail,
   type Effect,
   type InvoiceState,
-  type LifecycleRevision,
   type Transition,
 } from '../domain/lifecycle';
 import {
@@ -61,9 +60,7 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
     pendingEffects.push(...transition.effects);
   };
 
-  const hasRevision = (revision: LifecycleRevision): boolean => patched(revision);
-  const apply = (command: InvoiceCommand): void =>
-    commit(applyCommand(state, command, Date.now(), hasRevision));
+  const apply = (command: InvoiceCommand): void => commit(applyCommand(state, command, Date.now()));
 
   for (const type of commandTypes) registerCommand(type);
 
@@ -77,9 +74,7 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
       } catch (error) {
         if (!(error instanceof CommandRejected)) throw error;
         log.warn('Signal refused', { signal: type, reason: error.message });
-        if (hasRevision('record-refused-signals')) {
-          commit(recordRefusal(state, asCommand(payload), error, Date.now()));
-        }
+        commit(recordRefusal(state, asCommand(payload), error, Date.now()));
       }
     });
     setHandler(
@@ -104,8 +99,13 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
   }
 
   async function perform(effect: Effect): Promise<void> {
-    // Re-checked at the moment of sending: a payment that arrived meanwhile cancels every reminder.
+    // Re-checked at the moment of sending: a payment that arrived meanwhile cancels every reminder,
+    // and a dispute pauses them at once.
     if (isClosed(state)) return;
+    if (effect.kind === 'sendEmail' && state.dispute) {
+      commit(withholdEmail(state, effect.key, 'a dispute was opened before it went out', Date.now()));
+      return;
+    }
     const invoiceId = state.terms.invoiceId;
     switch (effect.kind) {
       case 'sendEmail':
@@ -153,7 +153,7 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
       await settle();
       await continueAsNew<typeof invoiceCollection>({ ...input, carriedState: state });
     }
-    const wakeup = nextWakeup(state);
+    const wakeup = nextWakeup(state, Date.now());
     const seen = state.sequence;
     const changed = () => state.sequence !== seen;
     if (!wakeup) {
@@ -161,7 +161,7 @@ export async function invoiceCollection(input: InvoiceCollectionInput): Promise<
       continue;
     }
     const woken = await condition(changed, Math.max(1, wakeup.at - Date.now()));
-    if (!woken) commit(onWakeup(state, wakeup, Date.now(), hasRevision));
+    if (!woken) commit(onWakeup(state, wakeup, Date.now()));
   }
   await condition(allHandlersFinished);
   await settle();

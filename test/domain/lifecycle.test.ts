@@ -61,9 +61,9 @@ class InvoiceRun {
   /** Acts on every wakeup due up to `instant`, as the workflow's timers would. */
   advanceTo(instant: number): this {
     for (
-      let wakeup = nextWakeup(this.state);
+      let wakeup = nextWakeup(this.state, this.now);
       wakeup && wakeup.at <= instant;
-      wakeup = nextWakeup(this.state)
+      wakeup = nextWakeup(this.state, this.now)
     ) {
       this.now = Math.max(wakeup.at, this.now);
       this.state = this.take(onWakeup(this.state, wakeup, this.now), this.now);
@@ -127,14 +127,14 @@ describe('the ladder of a silent customer', () => {
     const run = new InvoiceRun().advanceTo(at('2026-08-01'));
     expect(run.log).toEqual(silentLadder);
     expect(statusOf(run.state)).toBe('with_agency');
-    expect(nextWakeup(run.state)).toBeNull();
+    expect(nextWakeup(run.state, run.now)).toBeNull();
   });
 
   test('the send hour is 09:00 local on both sides of the clock change: 08:00Z in winter, 07:00Z in summer', () => {
     const run = new InvoiceRun();
-    expect(new Date(nextWakeup(run.state)!.at).toISOString()).toBe('2026-03-02T08:00:00.000Z');
+    expect(new Date(nextWakeup(run.state, run.now)!.at).toISOString()).toBe('2026-03-02T08:00:00.000Z');
     run.advanceTo(at('2026-03-03'));
-    expect(new Date(nextWakeup(run.state)!.at).toISOString()).toBe('2026-03-30T07:00:00.000Z');
+    expect(new Date(nextWakeup(run.state, run.now)!.at).toISOString()).toBe('2026-03-30T07:00:00.000Z');
   });
 
   test('the invoice email is recorded skipped when the billing system sends its own', () => {
@@ -160,12 +160,13 @@ describe('the ladder of a silent customer', () => {
 
 describe('no burst: when several stages are overdue only the latest is sent', () => {
   test('an invoice started 20 days overdue sends the invoice and the firm reminder only, the rest recorded skipped', () => {
-    const run = new InvoiceRun(terms(), at('2026-04-21', 10)).advanceTo(at('2026-05-02'));
+    const run = new InvoiceRun(terms(), at('2026-04-21', 10)).advanceTo(at('2026-05-08'));
     expect(run.log).toEqual([
       '2026-04-21 10:00 email invoice',
       '2026-04-21 10:00 email firmReminder',
-      '2026-05-01 09:00 email finalNotice',
-      '2026-05-01 09:00 task finalNoticeCall',
+      // the firm reminder went out 6 days late, so the final notice keeps its 16 days' spacing: 7 May
+      '2026-05-07 09:00 email finalNotice',
+      '2026-05-07 09:00 task finalNoticeCall',
     ]);
     for (const key of ['comingDue', 'friendlyReminder', 'secondReminder']) {
       expect(run.state.stages[key]).toMatchObject({
@@ -175,16 +176,29 @@ describe('no burst: when several stages are overdue only the latest is sent', ()
     }
   });
 
+  test('an invoice started 61 days overdue gets its final notice before any agency hand-off', () => {
+    const run = new InvoiceRun(terms(), at('2026-06-01', 10)).advanceTo(at('2026-06-30'));
+    expect(run.log).toEqual([
+      '2026-06-01 10:00 email invoice',
+      '2026-06-01 10:00 email finalNotice',
+      '2026-06-01 10:00 task finalNoticeCall',
+      // the final notice went out 31 days late; the hand-off keeps its 15 days' spacing: Tuesday 16 June
+      '2026-06-16 09:00 agency hand-off',
+    ]);
+    expect(run.state.stages.agencyHandoff).toMatchObject({ outcome: 'done' });
+  });
+
   test('moving the due date earlier sends only the latest stage that became overdue, once', () => {
     const run = new InvoiceRun()
       .advanceTo(at('2026-04-03'))
       .command({ type: 'amend', dueDate: '2026-03-16', reason: 'Terms were 14 days' }, at('2026-04-03'))
-      .advanceTo(at('2026-04-20'));
+      .advanceTo(at('2026-04-23'));
     expect(run.log.slice(3)).toEqual([
-      '2026-04-03 12:00 email firmReminder',
-      // due+30 = 15 April
-      '2026-04-15 09:00 email finalNotice',
-      '2026-04-15 09:00 task finalNoticeCall',
+      // overdue at noon on Friday 3 April: it waits for the next send slot, Monday 09:00
+      '2026-04-06 09:00 email firmReminder',
+      // planned for 30 March, sent 7 days late: due+30+7 = 22 April
+      '2026-04-22 09:00 email finalNotice',
+      '2026-04-22 09:00 task finalNoticeCall',
     ]);
     expect(run.state.stages.secondReminder).toMatchObject({
       outcome: 'skipped',
@@ -247,20 +261,37 @@ describe('time on hold moves later stages back', () => {
     );
   });
 
-  test('a coming-due courtesy email pushed past the due date by a hold is skipped, not sent late', () => {
+  test('a promise broken before the due date delays nothing: the coming-due courtesy still goes out on its day', () => {
     const run = new InvoiceRun()
       .command({ type: 'promiseToPay', promisedDate: '2026-03-25' }, at('2026-03-20'))
-      .advanceTo(at('2026-04-20'));
-    // lapses 25 March + 3 days grace = Saturday 28 March: Monday 30 March; 10 days on hold
-    expect(run.state.pausedDays).toBe(10);
+      .advanceTo(at('2026-04-16'));
+    expect(run.state.pausedDays).toBe(0);
     expect(run.log).toEqual([
       '2026-03-02 09:00 email invoice',
+      // lapses 25 March + 3 days grace = Saturday 28 March: Monday 30 March, the coming-due day too
       '2026-03-30 09:00 task promiseBroken',
-      // 1 April + 1 + 10 = Sunday 12 April
-      '2026-04-13 09:00 email friendlyReminder',
-      // 8 April + 10 = Saturday 18 April
-      '2026-04-20 09:00 email secondReminder',
-      '2026-04-20 09:00 task secondReminderCall',
+      '2026-03-30 09:00 email comingDue',
+      '2026-04-02 09:00 email friendlyReminder',
+      '2026-04-08 09:00 email secondReminder',
+      '2026-04-08 09:00 task secondReminderCall',
+      '2026-04-15 09:00 email firmReminder',
+    ]);
+  });
+
+  test('a coming-due courtesy email pushed past the due date by a hold is skipped, not sent late', () => {
+    const run = new InvoiceRun()
+      .command({ type: 'promiseToPay', promisedDate: '2026-04-05' }, at('2026-03-20'))
+      .advanceTo(at('2026-04-16'));
+    // lapses 5 April + 3 days grace = Wednesday 8 April; on hold 7 days past the due date (1 April)
+    expect(run.state.pausedDays).toBe(7);
+    expect(run.log).toEqual([
+      '2026-03-02 09:00 email invoice',
+      '2026-04-08 09:00 task promiseBroken',
+      // 1 April + 1 + 7 = Thursday 9 April
+      '2026-04-09 09:00 email friendlyReminder',
+      // 8 April + 7 = Wednesday 15 April
+      '2026-04-15 09:00 email secondReminder',
+      '2026-04-15 09:00 task secondReminderCall',
     ]);
     expect(run.state.stages.comingDue).toMatchObject({
       outcome: 'skipped',
@@ -278,7 +309,7 @@ describe('payments', () => {
       at: new Date(at('2026-04-03')).toISOString(),
       reason: 'paid in full by bank-1',
     });
-    expect(nextWakeup(run.state)).toBeNull();
+    expect(nextWakeup(run.state, run.now)).toBeNull();
   });
 
   test('an overpayment closes as paid and records how much was overpaid', () => {
@@ -297,7 +328,7 @@ describe('payments', () => {
   test('a partial payment lowers the balance and leaves the ladder on schedule', () => {
     const run = new InvoiceRun().command(payment('bank-1', 50_000), at('2026-04-03'));
     expect(run.state.balance).toBe(70_000);
-    expect(localClock(nextWakeup(run.state)!.at)).toBe('2026-04-08 09:00');
+    expect(localClock(nextWakeup(run.state, run.now)!.at)).toBe('2026-04-08 09:00');
   });
 
   test('a payment recorded again under its reference changes nothing: same state, no effects', () => {
@@ -351,7 +382,7 @@ describe('disputes', () => {
   test('an open dispute stops every wakeup and opens a manager review', () => {
     const run = disputed();
     expect(statusOf(run.state)).toBe('disputed');
-    expect(nextWakeup(run.state)).toBeNull();
+    expect(nextWakeup(run.state, run.now)).toBeNull();
     expect(run.log.at(-1)).toBe('2026-04-03 12:00 task disputeReview');
   });
 
@@ -366,7 +397,7 @@ describe('disputes', () => {
       at('2026-04-10'),
     );
     expect(run.state).toMatchObject({ balance: 80_000, dispute: null, pausedDays: 7 });
-    expect(localClock(nextWakeup(run.state)!.at)).toBe('2026-04-15 09:00');
+    expect(localClock(nextWakeup(run.state, run.now)!.at)).toBe('2026-04-15 09:00');
   });
 
   test('adjusted to nothing credits the invoice', () => {
@@ -681,49 +712,6 @@ describe('refusals of fire-and-forget signals', () => {
       data: { command: 'recordPayment', kind: 'conflict' },
     });
     expect(refused.state).toMatchObject({ balance: 70_000, payments: run.state.payments });
-  });
-});
-
-describe('revisions: older histories replay on the old path', () => {
-  const noRevisions = () => false;
-
-  test('without skip-coming-due-after-due-date, a coming-due email pushed past the due date is still sent', () => {
-    let run = new InvoiceRun().command(
-      { type: 'promiseToPay', promisedDate: '2026-03-25' },
-      at('2026-03-20'),
-    );
-    run = run.advanceTo(at('2026-04-07'));
-    const wakeup = nextWakeup(run.state)!;
-    expect(wakeup).toMatchObject({ kind: 'stage', stageKey: 'comingDue' });
-    const asked: string[] = [];
-    const old = onWakeup(run.state, wakeup, wakeup.at, (revision) => {
-      asked.push(revision);
-      return false;
-    });
-    expect(asked).toEqual(['skip-coming-due-after-due-date']);
-    expect(old.effects).toEqual([
-      { kind: 'sendEmail', key: 'comingDue', template: 'comingDue', offersPaymentPlan: false },
-    ]);
-  });
-
-  test('without repeated-commands-change-nothing, a repeated payment still counts as a transition', () => {
-    const run = new InvoiceRun().command(payment('bank-1', 50_000), at('2026-04-03'));
-    const again = applyCommand(run.state, payment('bank-1', 50_000), at('2026-04-04'), noRevisions);
-    expect(again.state.sequence).toBe(run.state.sequence + 1);
-    expect(again.state.payments).toEqual(run.state.payments);
-  });
-
-  test('a revision is asked about only where it changes the outcome', () => {
-    const asked: string[] = [];
-    const run = new InvoiceRun();
-    let state = run.state;
-    for (let wakeup = nextWakeup(state); wakeup; wakeup = nextWakeup(state)) {
-      state = onWakeup(state, wakeup, wakeup.at, (revision) => {
-        asked.push(revision);
-        return true;
-      }).state;
-    }
-    expect(asked).toEqual([]);
   });
 });
 

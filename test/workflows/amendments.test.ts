@@ -80,21 +80,22 @@ describe('an amendment', () => {
     expect(await scenario.projectedTimeline()).toEqual(await scenario.timeline());
   });
 
-  test('to an earlier due date sends only the latest stage now overdue, at once, and never the skipped ones', async () => {
+  test('to an earlier due date sends only the latest stage now overdue, at the next send hour, and never the skipped ones', async () => {
     const { monday, scenario } = await tokyoInvoice('amend-earlier');
     await scenario.skipTo(addDays(monday, 35));
     await scenario.update('amend', { dueDate: addDays(monday, 16), reason: 'Terms were 14 days, not 30' });
-    await scenario.skipTo(addDays(monday, 47));
+    await scenario.skipTo(addDays(monday, 53));
     expect(await scenario.emails()).toEqual([
       ...throughFriendlyReminder(monday),
-      // second (M+23) and firm (M+30) are both overdue: the firm reminder goes at once, the second never
-      `${addDays(monday, 35)} 12:00 firmReminder`,
-      // new due date + 30 = M+46, a Friday
-      nineAm(monday, 46, 'finalNotice'),
+      // second (M+23) and firm (M+30) are both overdue at noon on M+35: the firm reminder waits for the
+      // next send hour, Tuesday M+36 09:00; the second reminder never goes
+      nineAm(monday, 36, 'firmReminder'),
+      // the firm reminder went 6 days late, so the final notice keeps its spacing: M+16+30+6 = M+52, a Thursday
+      nineAm(monday, 52, 'finalNotice'),
     ]);
     expect(scenario.messages('secondReminder')).toEqual([]);
     expect(await scenario.timelineOf('stage.skipped')).toEqual([
-      `${addDays(monday, 35)} 12:00 stage.skipped`,
+      `${addDays(monday, 36)} 09:00 stage.skipped`,
     ]);
     expect(await scenario.tasks()).toEqual([{ kind: 'finalNoticeCall', role: 'manager', status: 'open' }]);
     expect(await scenario.projectedTimeline()).toEqual(await scenario.timeline());

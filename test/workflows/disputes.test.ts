@@ -64,7 +64,7 @@ describe('a dispute', () => {
 
     await scenario.skipTo(addDays(monday, 190));
     expect(await scenario.emails()).toEqual(beforeDispute(monday));
-    expect(await scenario.tasks()).toEqual([{ kind: 'disputeReview', role: 'manager', status: 'cancelled' }]);
+    expect(await scenario.tasks()).toEqual([{ kind: 'disputeReview', role: 'manager', status: 'completed' }]);
     const dispute = await stack.database.db.dispute.findFirstOrThrow({
       where: { invoiceId: scenario.terms.invoiceId },
     });
@@ -117,7 +117,7 @@ describe('a dispute', () => {
       `${addDays(monday, 115)} 09:00 agency.handedOff`,
     ]);
     expect(await scenario.tasks()).toEqual([
-      { kind: 'disputeReview', role: 'manager', status: 'open' },
+      { kind: 'disputeReview', role: 'manager', status: 'completed' },
       { kind: 'secondReminderCall', role: 'bookkeeper', status: 'open' },
       { kind: 'finalNoticeCall', role: 'manager', status: 'open' },
     ]);

@@ -150,12 +150,12 @@ describe('no burst', () => {
       stack,
       invoiceTerms('late-start', addDays(monday, -50), { dueDate: addDays(monday, -20) }),
     );
-    await scenario.skipTo(addDays(monday, 11));
+    await scenario.skipTo(addDays(monday, 17));
     expect(await scenario.emails()).toEqual([
       `${monday} 10:00 invoice`,
       `${monday} 10:00 firmReminder`,
-      // due+30 = M+10, a Thursday
-      nineAm(monday, 10, 'finalNotice'),
+      // the firm reminder (due+14 = M-6) went 6 days late; the final notice keeps its spacing: due+30+6 = M+16
+      nineAm(monday, 16, 'finalNotice'),
     ]);
     expect(
       (await scenario.timeline())

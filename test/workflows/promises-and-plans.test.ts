@@ -92,24 +92,23 @@ describe('a promise to pay', () => {
     expect(await scenario.projectedTimeline()).toEqual(await scenario.timeline());
   });
 
-  test('made and broken before the due date, the coming-due courtesy is skipped rather than sent after the due date', async () => {
+  test('made and broken before the due date, it delays nothing after the due date', async () => {
     const { monday, scenario } = await losAngelesInvoice('promise-before-due');
     await scenario.skipTo(addDays(monday, 21));
     await scenario.update('promiseToPay', { promisedDate: addDays(monday, 25) });
     await scenario.skipTo(addDays(monday, 45));
-    // Friday M+25 + 3 days' grace: Monday M+28, 7 days on hold. The courtesy email (M+27) would move to
-    // M+34, a Sunday, so M+35: five days after the due date it announces. It is skipped instead.
+    // Friday M+25 + 3 days' grace: Monday M+28, before the due date (M+30), so no stage moves: the courtesy
+    // email (M+27, a Sunday) goes out that Monday and the ladder keeps its days.
     expect(await scenario.emails()).toEqual([
       nineAm(monday, 0, 'invoice'),
-      nineAm(monday, 38, 'friendlyReminder'),
-      nineAm(monday, 44, 'secondReminder'),
+      nineAm(monday, 28, 'comingDue'),
+      nineAm(monday, 31, 'friendlyReminder'),
+      nineAm(monday, 37, 'secondReminder'),
+      nineAm(monday, 44, 'firmReminder'),
     ]);
-    const skipped = (await scenario.projectedTimeline()).filter((entry) => entry.type === 'stage.skipped');
-    expect(
-      skipped.map(
-        (entry) => `${localClock(Date.parse(entry.at), losAngelesCustomer.timeZone)} ${entry.summary}`,
-      ),
-    ).toEqual([`${addDays(monday, 35)} 09:00 Stage comingDue skipped: the due date has passed`]);
+    expect((await scenario.projectedTimeline()).filter((entry) => entry.type === 'stage.skipped')).toEqual(
+      [],
+    );
     expect(await scenario.tasks()).toEqual([
       { kind: 'promiseBroken', role: 'manager', status: 'open' },
       { kind: 'secondReminderCall', role: 'bookkeeper', status: 'open' },
