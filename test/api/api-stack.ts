@@ -5,10 +5,17 @@ import { createApiKey } from '../../api/api-keys';
 import type { ApiLimits } from '../../api/app';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { addDays, localDateAt, type LocalDate } from '../../domain/calendar';
+import { defaultPolicy, type CollectionPolicy } from '../../domain/policy';
 import { apiRoles, type ApiRole } from '../../domain/roles';
 import { loadConfig } from '../../runtime/config';
 import { workflowIdFor } from '../../workflows/messages';
 import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
+
+const straightToAgency: CollectionPolicy = {
+  ...defaultPolicy,
+  id: 'test-straight-to-agency',
+  stages: defaultPolicy.stages.filter((stage) => stage.anchor === 'issueDate' || stage.agencyHandoff),
+};
 
 export const webhookCredentials = { user: 'postmark', password: 'webhook-password-for-tests' };
 
@@ -36,6 +43,8 @@ export interface ApiStack {
   request(method: string, path: string, options?: RequestOptions): Promise<ApiResponse>;
   /** The invoice's workflow, to check what Temporal holds behind the API. */
   workflow(invoiceId: string): WorkflowHandle;
+  /** An invoice already with the collection agency, for the agency's routes. */
+  invoiceWithAgency(invoiceId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -90,6 +99,19 @@ export async function startApiStack(limits: Partial<ApiLimits> = {}): Promise<Ap
     keys,
     request,
     workflow: (invoiceId) => stack.env.client.workflow.getHandle(workflowIdFor(invoiceId)),
+    async invoiceWithAgency(invoiceId) {
+      // Started through the Temporal client on a policy whose ladder is just the hand-off: the default ladder
+      // reaches the agency weeks after the final notice, and these tests run on the wall clock.
+      await stack.startInvoice(
+        { ...newInvoiceBody(invoiceId, -50), sendInvoiceEmail: true },
+        straightToAgency,
+      );
+      await eventually(
+        async () =>
+          (await request('GET', `/invoices/${invoiceId}`, { as: 'manager' })).body.status === 'with_agency',
+      );
+      return invoiceId;
+    },
     async close() {
       agent.destroy();
       await api.close();
@@ -140,7 +162,8 @@ const harbourCafe = {
  * issued 30 days before it.
  */
 export function newInvoiceBody(invoiceId: string, dueInDays = 30, overrides: Record<string, unknown> = {}) {
-  const customer = (overrides.customer as { timeZone: string } | undefined) ?? {
+  const customer = (overrides.customer as
+    { id: string; name: string; email: string; timeZone: string } | undefined) ?? {
     id: `cust-${invoiceId}`,
     ...harbourCafe,
   };

@@ -308,17 +308,8 @@ describe('pause, resume and write-off', () => {
 });
 
 describe('the collection agency', () => {
-  async function withAgency(invoiceId: string): Promise<string> {
-    await started(invoiceId, -50);
-    await eventually(
-      async () =>
-        (await api.request('GET', `/invoices/${invoiceId}`, { as: 'manager' })).body.status === 'with_agency',
-    );
-    return invoiceId;
-  }
-
   test('a recovery counts as payment and closes the invoice', async () => {
-    const id = await withAgency('agency-recovered');
+    const id = await api.invoiceWithAgency('agency-recovered');
     const answer = await act('agency', id, 'agency-outcomes', {
       outcome: 'recovered',
       recoveredAmount: 120_000,
@@ -329,7 +320,7 @@ describe('the collection agency', () => {
   });
 
   test('a returned account comes back with a manager task', async () => {
-    const id = await withAgency('agency-returned');
+    const id = await api.invoiceWithAgency('agency-returned');
     const answer = await act('agency', id, 'agency-outcomes', {
       outcome: 'returned',
       note: 'Debtor unreachable',

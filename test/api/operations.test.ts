@@ -195,6 +195,32 @@ describe('every answer', () => {
     expect(generated.headers.get('strict-transport-security')).toMatch(/max-age=/);
   });
 
+  test('an unexpected failure is a 500 problem that keeps its cause in the log, not in the answer', async () => {
+    const lines: string[] = [];
+    const stream = new PassThrough();
+    stream.on('data', (chunk: Buffer) => lines.push(chunk.toString()));
+    const failing = {
+      apiKey: {
+        findUnique: async () => {
+          throw new Error('disk on fire');
+        },
+      },
+    } as unknown as AppDependencies['db'];
+    await withServer(dependencies({ db: failing, log: pino({ level: 'error' }, stream) }), async (server) => {
+      const response = await fetch(`${server.url}/tasks`, {
+        headers: { authorization: 'Bearer rcp_anything' },
+      });
+      const text = await response.text();
+      expect(response.status).toBe(500);
+      expect(JSON.parse(text)).toMatchObject({
+        type: '/problems/internal-error',
+        requestId: expect.any(String),
+      });
+      expect(text).not.toContain('disk on fire');
+    });
+    expect(lines.join('')).toContain('disk on fire');
+  });
+
   test('past the rate limit, a 429 problem with Retry-After', async () => {
     await withServer(dependencies({ limits: { requestsPerMinute: 3 } }), async (server) => {
       const statuses: number[] = [];

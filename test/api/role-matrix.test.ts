@@ -157,12 +157,7 @@ const matrix: MatrixRow[] = [
     route: 'POST /invoices/:invoiceId/agency-outcomes',
     allowed: ['agency'],
     call: async () => {
-      const invoiceId = await freshInvoice(-50);
-      await eventually(
-        async () =>
-          (await api.request('GET', `/invoices/${invoiceId}`, { as: 'manager' })).body.status ===
-          'with_agency',
-      );
+      const invoiceId = await api.invoiceWithAgency(`matrix-agency-${++invoiceCount}`);
       return { ...path('/invoices/:id/agency-outcomes', invoiceId), body: { outcome: 'returned' } };
     },
   },
