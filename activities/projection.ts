@@ -44,6 +44,7 @@ export async function recordProjection(
       currency: terms.currency,
       originalAmount: BigInt(terms.amount),
       balance: BigInt(state.balance),
+      overpaid: BigInt(state.overpaid),
       issueDate: asDate(terms.issueDate),
       dueDate: asDate(terms.dueDate),
       status: view.status,
@@ -52,6 +53,8 @@ export async function recordProjection(
       nextActionAt: view.nextAction ? new Date(view.nextAction.at) : null,
       lastCustomerResponseAt: state.lastCustomerResponseAt ? new Date(state.lastCustomerResponseAt) : null,
       closedAt: state.closure ? new Date(state.closure.at) : null,
+      closedReason: state.closure?.reason ?? null,
+      pausedReason: view.pausedReason,
       stateSequence: state.sequence,
     };
     await tx.invoice.upsert({

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Database } from '../prisma/database';
 import type { Config } from '../runtime/config';
+import { loadPolicyCatalogue, type PolicyCatalogue } from '../runtime/policy-catalogue';
 import { hashApiKey } from './api-keys';
 import { bearerToken } from './authentication';
 import { swaggerUiAssets } from './docs-page';
@@ -19,20 +20,7 @@ import { mountRoute } from './route-mounting';
 import { apiRoutes } from './routes';
 import type { ApiServices } from './services';
 
-export interface ApiLimits {
-  /** Requests per minute per API key (per IP address for callers without one). */
-  requestsPerMinute: number;
-  /** Largest JSON body accepted, e.g. "64kb". */
-  bodyLimit: string;
-  /** How long a query or update may wait for the worker before the caller gets a 503. */
-  answerTimeoutMs: number;
-}
-
-const defaultLimits: ApiLimits = {
-  requestsPerMinute: 1200,
-  bodyLimit: '64kb',
-  answerTimeoutMs: 10_000,
-};
+export type ApiLimits = Pick<Config['api'], 'requestsPerMinute' | 'bodyLimit' | 'answerTimeoutMs'>;
 
 export interface AppDependencies {
   temporal: Client;
@@ -40,20 +28,31 @@ export interface AppDependencies {
   config: Config;
   log: Logger;
   limits?: Partial<ApiLimits>;
+  /** Defaults to the default policy plus POLICY_FILE's. */
+  policies?: PolicyCatalogue;
 }
 
-export function createApp({ temporal, db, config, log, limits: given }: AppDependencies): express.Express {
-  const limits = { ...defaultLimits, ...given };
+export function createApp({
+  temporal,
+  db,
+  config,
+  log,
+  limits: given,
+  policies = loadPolicyCatalogue(config.policyFile),
+}: AppDependencies): express.Express {
+  const limits: ApiLimits = { ...config.api, ...given };
   const metrics = createMetrics();
   const projection = createInvoiceProjection(db);
   const services: ApiServices = {
     temporal,
     db,
     config,
+    policies,
     projection,
     metrics,
     invoices: createInvoiceWorkflows({
       temporal,
+      policies,
       projection,
       metrics,
       answerTimeoutMs: limits.answerTimeoutMs,

@@ -4,9 +4,6 @@ import type { InvoiceView } from '../domain/invoice-view';
 import type { TimelineEntry } from '../domain/lifecycle';
 import type { Database } from '../prisma/database';
 
-/** The timeline entries that close an invoice; each carries the closing reason in its data. */
-const closingEventTypes = ['invoice.paid', 'invoice.cancelled', 'invoice.credited', 'invoice.writtenOff'];
-
 export interface InvoiceProjection {
   /** The closed status of an invoice, or null when it is open or unknown. */
   closure(invoiceId: string): Promise<{ status: ClosedStatus } | null>;
@@ -32,18 +29,10 @@ export function createInvoiceProjection(db: Database): InvoiceProjection {
         include: { customer: true, agencyHandoff: true },
       });
       if (!row) return null;
-      const [paid, closing] = await Promise.all([
-        db.payment.aggregate({ where: { invoiceId }, _sum: { amount: true } }),
-        db.timelineEvent.findFirst({
-          where: { invoiceId, type: { in: closingEventTypes } },
-          orderBy: { sequence: 'desc' },
-        }),
-      ]);
+      const paid = await db.payment.aggregate({ where: { invoiceId }, _sum: { amount: true } });
       const amountPaid = Number(paid._sum.amount ?? 0n);
-      const originalAmount = Number(row.originalAmount);
       const dueDate = localDateOf(row.dueDate);
       const handoff = row.agencyHandoff;
-      const closingData = closing?.data as { reason?: unknown } | undefined;
       return {
         invoiceId: row.id,
         invoiceNumber: row.number,
@@ -55,10 +44,10 @@ export function createInvoiceProjection(db: Database): InvoiceProjection {
         },
         status: row.status as InvoiceStatus,
         currency: row.currency,
-        originalAmount,
+        originalAmount: Number(row.originalAmount),
         amountPaid,
         balance: Number(row.balance),
-        overpaid: Math.max(0, amountPaid - originalAmount),
+        overpaid: Number(row.overpaid),
         issueDate: localDateOf(row.issueDate),
         dueDate,
         daysOverdue: daysBetween(dueDate, localDateAt(Date.now(), row.customer.timeZone)),
@@ -68,14 +57,14 @@ export function createInvoiceProjection(db: Database): InvoiceProjection {
         dispute: null,
         promise: null,
         paymentPlan: null,
-        pausedReason: null,
+        pausedReason: row.pausedReason,
         lastCustomerResponseAt: instantOf(row.lastCustomerResponseAt),
         agency: handoff && {
           handedOffAt: handoff.sentAt.toISOString(),
           returnedAt: handoff.outcome === 'returned' ? instantOf(handoff.outcomeAt) : null,
         },
         closedAt: instantOf(row.closedAt),
-        closedReason: typeof closingData?.reason === 'string' ? closingData.reason : null,
+        closedReason: row.closedReason,
         stateSequence: row.stateSequence,
       };
     },

@@ -9,9 +9,9 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@tempo
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { CommandInput, CommandType, InvoiceCommand } from '../domain/commands';
 import type { InvoiceTerms } from '../domain/invoice';
-import { viewOf, type InvoiceView } from '../domain/invoice-view';
+import { viewAsOf, viewOf, type InvoiceView } from '../domain/invoice-view';
+import { UnknownPolicyError, type PolicyCatalogue } from '../runtime/policy-catalogue';
 import { startInvoice, type TimelineEntry } from '../domain/lifecycle';
-import { defaultPolicy } from '../domain/policy';
 import {
   commandSignals,
   commandUpdates,
@@ -32,7 +32,8 @@ export type StartOutcome = { created: boolean; invoice: InvoiceView };
 
 export interface InvoiceWorkflows {
   /** Starts collection, or finds the invoice already started with the same terms. */
-  start(terms: InvoiceTerms): Promise<StartOutcome>;
+  /** Starts collection on the named policy, else the customer's, else the default. */
+  start(terms: InvoiceTerms, policyId?: string): Promise<StartOutcome>;
   /** The live state while the workflow runs; the projection once it has closed. */
   view(invoiceId: string): Promise<InvoiceView>;
   timeline(invoiceId: string): Promise<TimelineEntry[]>;
@@ -44,14 +45,26 @@ export interface InvoiceWorkflows {
 
 export interface InvoiceWorkflowDependencies {
   temporal: Client;
+  policies: PolicyCatalogue;
   projection: InvoiceProjection;
   metrics: ApiMetrics;
   /** How long a query or update may wait for the worker before the caller gets a 503. */
   answerTimeoutMs?: number;
 }
 
+function choosePolicy(policies: PolicyCatalogue, policyId: string | undefined, customerId: string) {
+  try {
+    return policies.choose({ policyId, customerId });
+  } catch (error) {
+    if (!(error instanceof UnknownPolicyError)) throw error;
+    throw new Problem('validation-failed', error.message, {
+      errors: [{ in: 'body', path: 'policyId', message: error.message }],
+    });
+  }
+}
+
 export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): InvoiceWorkflows {
-  const { temporal, projection, metrics } = deps;
+  const { temporal, policies, projection, metrics } = deps;
   const answerTimeoutMs = deps.answerTimeoutMs ?? 10_000;
   // Queries on a closed workflow are answered from the projection, so the worker never replays one for a GET.
   const openWorkflows = new WorkflowClient({
@@ -104,9 +117,10 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
 
   async function view(invoiceId: string): Promise<InvoiceView> {
     try {
-      return await withinAnswerTime(() =>
+      const live = await withinAnswerTime(() =>
         openWorkflows.getHandle(workflowIdFor(invoiceId)).query(invoiceStateQuery),
       );
+      return viewAsOf(live, Date.now());
     } catch (error) {
       if (!isClosedOrGone(error)) throw translate(error, invoiceId);
       return (await projection.closedInvoice(invoiceId)) ?? notFound(invoiceId);
@@ -126,9 +140,10 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
   }
 
   return {
-    async start(terms) {
+    async start(terms, policyId) {
       if (await projection.closure(terms.invoiceId)) return existing(terms);
-      const input: InvoiceCollectionInput = { terms, policy: defaultPolicy };
+      const policy = choosePolicy(policies, policyId, terms.customer.id);
+      const input: InvoiceCollectionInput = { terms, policy };
       try {
         await temporal.workflow.start(workflowType, {
           taskQueue,
@@ -145,7 +160,7 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
       metrics.workflowStarts.inc({ outcome: 'started' });
       // The same pure transition the workflow makes first, so creating never waits on a worker.
       const now = Date.now();
-      return { created: true, invoice: viewOf(startInvoice(terms, defaultPolicy, now).state, now) };
+      return { created: true, invoice: viewOf(startInvoice(terms, policy, now).state, now) };
     },
 
     view,
@@ -168,7 +183,7 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
           handle.executeUpdate(commandUpdates[type], { args: [input] }),
         );
         metrics.workflowMessages.inc({ kind: 'update', name: type, outcome: 'accepted' });
-        return invoice;
+        return viewAsOf(invoice, Date.now());
       } catch (error) {
         metrics.workflowMessages.inc({ kind: 'update', name: type, outcome: 'refused' });
         if (!(error instanceof WorkflowNotFoundError)) throw translate(error, invoiceId);

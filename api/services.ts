@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../prisma/database';
 import type { Config } from '../runtime/config';
+import type { PolicyCatalogue } from '../runtime/policy-catalogue';
 import type { InvoiceProjection } from './invoice-projection';
 import type { InvoiceWorkflows } from './invoice-workflows';
 import type { ApiMetrics } from './metrics';
@@ -10,6 +11,7 @@ export interface ApiServices {
   temporal: Client;
   db: Database;
   config: Config;
+  policies: PolicyCatalogue;
   invoices: InvoiceWorkflows;
   projection: InvoiceProjection;
   metrics: ApiMetrics;

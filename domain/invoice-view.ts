@@ -1,5 +1,5 @@
 import type { Customer, Instant, InvoiceStatus } from './invoice';
-import type { LocalDate } from './calendar';
+import { daysBetween, localDateAt, type LocalDate } from './calendar';
 import type { MinorUnits } from './money';
 import {
   daysOverdue,
@@ -77,4 +77,9 @@ export function viewOf(state: InvoiceState, now: number): InvoiceView {
     closedReason: state.closure?.reason ?? null,
     stateSequence: state.sequence,
   };
+}
+
+/** The view with its day count brought to `now`: a workflow's own clock stands still between its timers. */
+export function viewAsOf(view: InvoiceView, now: number): InvoiceView {
+  return { ...view, daysOverdue: daysBetween(view.dueDate, localDateAt(now, view.customer.timeZone)) };
 }

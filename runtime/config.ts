@@ -32,6 +32,12 @@ const environmentSchema = z.object({
 
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  API_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'a size such as 64kb or 1mb')
+    .default('64kb'),
+  API_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 
   POSTMARK_SERVER_TOKEN: z.string().min(1).optional(),
   POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
@@ -84,7 +90,16 @@ export interface Config {
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   temporal: TemporalSettings;
-  api: { host: string; port: number };
+  api: {
+    host: string;
+    port: number;
+    /** Requests per minute per API key (per IP address for callers without one). */
+    requestsPerMinute: number;
+    /** Largest JSON body accepted, e.g. "64kb". */
+    bodyLimit: string;
+    /** How long a query or update may wait for the worker before the caller gets a 503. */
+    answerTimeoutMs: number;
+  };
   mail: {
     postmarkServerToken?: string;
     messageStream: string;
@@ -132,7 +147,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       devServerPort: e.TEMPORAL_DEV_SERVER_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
     },
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      requestsPerMinute: e.API_RATE_LIMIT_PER_MINUTE,
+      bodyLimit: e.API_BODY_LIMIT,
+      answerTimeoutMs: e.API_ANSWER_TIMEOUT_MS,
+    },
     mail: {
       postmarkServerToken: e.POSTMARK_SERVER_TOKEN,
       messageStream: e.POSTMARK_MESSAGE_STREAM,

@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
-import { createApp } from '../api/app';
+import { startApiServer } from '../api/server';
 import { createDatabase, type Database } from '../prisma/database';
 import { migrateDatabase } from '../prisma/migrator';
 import { startWorker } from '../worker/run-worker';
@@ -128,13 +127,13 @@ async function startApi(
 ): Promise<string> {
   const temporal = await connectTemporalClient(config.temporal, temporalAddress);
   stops.push({ name: 'Temporal client', stop: () => temporal.connection.close() });
-  const app = createApp({ temporal, db, config, log: log.child({ component: 'api' }) });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.api.port, config.api.host, () => resolve(listening));
-    listening.once('error', reject);
-  });
-  stops.push({ name: 'API', stop: () => new Promise((resolve) => server.close(resolve)) });
-  return `http://${config.api.host}:${config.api.port}`;
+  const api = await startApiServer(
+    { temporal, db, config, log: log.child({ component: 'api' }) },
+    config.api.host,
+    config.api.port,
+  );
+  stops.push({ name: 'API', stop: () => api.close() });
+  return api.url;
 }
 
 /** The SDK's own logs (webpack, worker state changes) go to pino; below WARN they are noise for a person running npm start. */

@@ -3,7 +3,6 @@ import { addDays } from '../../domain/calendar';
 import type { CommandInput, CommandType } from '../../domain/commands';
 import { closedStatuses } from '../../domain/invoice';
 import { splitEvenly } from '../../domain/money';
-import { defaultPolicy } from '../../domain/policy';
 import type { ApiRole } from '../../domain/roles';
 import { Problem } from '../problem-details';
 import { callerOf, defineRoute, type ApiTag } from '../route';
@@ -73,7 +72,7 @@ const proposePaymentPlan = defineRoute({
   body: paymentPlanProposalBody,
   responses: [{ status: 200, description: 'The proposed installments.', schema: paymentPlanProposal }],
   problems: ['not-found', 'invoice-closed', 'command-refused'],
-  async handle({ params, body }, { invoices }) {
+  async handle({ params, body }, { invoices, policies }) {
     const current = await invoices.view(params.invoiceId);
     if ((closedStatuses as readonly string[]).includes(current.status)) {
       throw new Problem(
@@ -81,7 +80,10 @@ const proposePaymentPlan = defineRoute({
         `Invoice ${params.invoiceId} is ${current.status}; it needs no payment plan.`,
       );
     }
-    const { maxInstallments } = defaultPolicy;
+    const { maxInstallments } = policies.choose({
+      policyId: current.policyId,
+      customerId: current.customer.id,
+    });
     if (body.installmentCount > maxInstallments || body.installmentCount > current.balance) {
       throw new Problem(
         'command-refused',

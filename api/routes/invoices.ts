@@ -21,7 +21,7 @@ export const invoiceRoutes = [
     tag: 'invoices',
     summary: 'Start collecting an invoice',
     description:
-      "Starts the invoice's collection workflow (id `invoice-<invoiceId>`) on the default policy. Idempotent by invoiceId: " +
+      "Starts the invoice's collection workflow (id `invoice-<invoiceId>`) on the named policy, else the customer's, else the default. Idempotent by invoiceId: " +
       'sending the same body again answers 200 with the invoice as it stands; a different body for the same invoiceId is a 409 ' +
       'that names the differing fields.',
     access: { roles: ['billing-system'] },
@@ -42,7 +42,8 @@ export const invoiceRoutes = [
     ],
     problems: ['invoice-conflict'],
     async handle({ body }, { invoices }) {
-      const { created, invoice: started } = await invoices.start(body);
+      const { policyId, ...terms } = body;
+      const { created, invoice: started } = await invoices.start(terms, policyId);
       return {
         status: created ? 201 : 200,
         body: started,

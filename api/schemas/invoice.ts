@@ -41,6 +41,12 @@ export const newInvoice = z
       .boolean(expects('must be true or false'))
       .default(true)
       .meta({ description: 'False when the billing system emails the invoice itself.' }),
+    policyId: z
+      .string(expects('must be the id of a collection policy, e.g. "default"'))
+      .optional()
+      .meta({
+        description: "The collection policy to follow; by default the customer's, else the default policy.",
+      }),
   })
   .refine((terms) => terms.dueDate >= terms.issueDate, {
     path: ['dueDate'],
@@ -49,7 +55,7 @@ export const newInvoice = z
   .meta({
     id: 'NewInvoice',
     description: 'What the billing system knows about an invoice when collection starts.',
-  }) satisfies z.ZodType<InvoiceTerms>;
+  }) satisfies z.ZodType<InvoiceTerms & { policyId?: string }>;
 
 export const invoicePath = z.strictObject({ invoiceId });
 

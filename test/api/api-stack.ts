@@ -1,3 +1,4 @@
+import { createPolicyCatalogue } from '../../runtime/policy-catalogue';
 import http from 'node:http';
 import type { WorkflowHandle } from '@temporalio/client';
 import pino from 'pino';
@@ -53,6 +54,18 @@ export interface ApiStack {
  * Temporal is the CLI's dev server: callers read (a query) and then act (an update), and the time-skipping
  * server loses such updates; nothing here needs time skipped, and the workflows' clock is the wall clock.
  */
+/** The default policy, plus a gentler one that customer "cust-gentle" follows. */
+export const gentlePolicy = {
+  ...defaultPolicy,
+  id: 'gentle',
+  name: 'Gentle ladder',
+  stages: defaultPolicy.stages.slice(0, 4),
+};
+const testPolicies = createPolicyCatalogue({
+  policies: [gentlePolicy],
+  customerPolicies: { 'cust-gentle': 'gentle' },
+});
+
 export async function startApiStack(limits: Partial<ApiLimits> = {}): Promise<ApiStack> {
   const stack = await startCollectionStack('dev-server');
   await stack.startWorker();
@@ -75,6 +88,7 @@ export async function startApiStack(limits: Partial<ApiLimits> = {}): Promise<Ap
       // API_TEST_LOG_LEVEL=error shows the API's own log lines while debugging a test.
       log: pino({ level: process.env.API_TEST_LOG_LEVEL ?? 'silent' }),
       limits: { requestsPerMinute: 1_000_000, ...limits },
+      policies: testPolicies,
     },
     '127.0.0.1',
     0,

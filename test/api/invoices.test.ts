@@ -50,6 +50,43 @@ describe('POST /invoices', () => {
     });
   });
 
+  test('follows the policy the body names, else the customer policy, else the default', async () => {
+    const named = await api.request('POST', '/invoices', {
+      as: 'billing-system',
+      body: { ...newInvoiceBody('policy-named'), policyId: 'gentle' },
+    });
+    expect(named.status).toBe(201);
+    expect(invoice.parse(named.body).policyId).toBe('gentle');
+
+    const body = newInvoiceBody('policy-customer');
+    const byCustomer = await api.request('POST', '/invoices', {
+      as: 'billing-system',
+      body: { ...body, customer: { ...body.customer, id: 'cust-gentle' } },
+    });
+    expect(invoice.parse(byCustomer.body).policyId).toBe('gentle');
+
+    const byDefault = await api.request('POST', '/invoices', {
+      as: 'billing-system',
+      body: newInvoiceBody('policy-default'),
+    });
+    expect(invoice.parse(byDefault.body).policyId).toBe('default');
+  });
+
+  test('an unknown policy is a 400 naming policyId and the known policies, and starts nothing', async () => {
+    const refused = await api.request('POST', '/invoices', {
+      as: 'billing-system',
+      body: { ...newInvoiceBody('policy-unknown'), policyId: 'harsh' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      errors: [
+        { in: 'body', path: 'policyId', message: 'Unknown policy "harsh"; known policies: default, gentle.' },
+      ],
+    });
+    await expectNoWorkflow('policy-unknown');
+  });
+
   test('the same body again answers 200 with the invoice as it stands', async () => {
     const body = newInvoiceBody('create-2');
     expect((await api.request('POST', '/invoices', { as: 'billing-system', body })).status).toBe(201);
