@@ -41,12 +41,9 @@ export const newInvoice = z
       .boolean(expects('must be true or false'))
       .default(true)
       .meta({ description: 'False when the billing system emails the invoice itself.' }),
-    policyId: z
-      .string(expects('must be the id of a collection policy, e.g. "default"'))
-      .optional()
-      .meta({
-        description: "The collection policy to follow; by default the customer's, else the default policy.",
-      }),
+    policyId: z.string(expects('must be the id of a collection policy, e.g. "default"')).optional().meta({
+      description: "The collection policy to follow; by default the customer's, else the default policy.",
+    }),
   })
   .refine((terms) => terms.dueDate >= terms.issueDate, {
     path: ['dueDate'],

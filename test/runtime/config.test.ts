@@ -10,7 +10,13 @@ describe('configuration', () => {
       tls: false,
       devServerPort: 7233,
     });
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000 });
+    expect(config.api).toEqual({
+      host: '127.0.0.1',
+      port: 3000,
+      requestsPerMinute: 1200,
+      bodyLimit: '64kb',
+      answerTimeoutMs: 10_000,
+    });
     expect(config.mail.postmarkServerToken).toBeUndefined();
   });
 
