@@ -3,22 +3,21 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../api/api-keys';
 import { apiRoles, type ApiRole } from '../domain/roles';
 import { createDatabase } from '../prisma/database';
 import { loadConfig } from '../runtime/config';
+import { databaseUrlOf } from '../runtime/database-url';
 
 const usage = `Usage:
   npm run api-key -- create --name <who> --role <${apiRoles.join('|')}>   prints the secret once
   npm run api-key -- revoke <id or name>
   npm run api-key -- list`;
 
-/** `npm run api-key`: API keys for the REST API, against DATABASE_URL. Only each key's SHA-256 hash is stored. */
+/** `npm run api-key`: API keys for the REST API, in DATABASE_URL's database or npm start's embedded one. Only each key's SHA-256 hash is stored. */
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: { name: { type: 'string' }, role: { type: 'string' } },
   });
   const [command, target] = positionals;
-  const url = loadConfig().database.url;
-  if (!url) throw new Error("DATABASE_URL is required: the keys live in the API's database.");
-  const db = createDatabase(url);
+  const db = createDatabase(databaseUrlOf(loadConfig()));
   try {
     switch (command) {
       case 'create': {
