@@ -20,7 +20,7 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 let runtimeInstalled = false;
 
 /** Keeps the SDK quiet in test output unless something goes wrong. */
-function installQuietRuntime(): void {
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({

@@ -19,7 +19,7 @@ import {
   taskQueue,
   timelineQuery,
 } from '../../workflows/messages';
-import type { CollectionStack, RunningWorker } from './collection-stack';
+import { startCollectionStack, type CollectionStack, type RunningWorker } from './collection-stack';
 import { readRunContext } from './run-context';
 
 /** The first Monday at least two days after the environment's current time (UTC dates). */
@@ -281,3 +281,30 @@ export async function startUncachedWorker(
     },
   };
 }
+
+/**
+ * The usual test file: one time-skipping stack with a running worker for the whole file, and every invoice still
+ * running ended after each test. The stack is made in beforeAll, so it is reached through this stand-in.
+ */
+export function useCollectionStack(): CollectionStack {
+  let current: CollectionStack | undefined;
+  beforeAll(async () => {
+    const started = await startCollectionStack();
+    await started.startWorker();
+    current = started;
+  });
+  afterEach(() => InvoiceScenario.endAll());
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as CollectionStack, {
+    get: (_target, property) => {
+      if (!current) throw new Error('The collection stack is used before beforeAll has started it.');
+      return Reflect.get(current, property);
+    },
+  });
+}
+
+/** "YYYY-MM-DD 09:00 stage" for day M+`day` of a ladder that starts on Monday M. */
+export const nineAm = (monday: LocalDate, day: number, stage: string) =>
+  `${addDays(monday, day)} 09:00 ${stage}`;

@@ -1,8 +1,13 @@
 import { formatLocalDate } from '../../activities/email-templates';
 import { addDays, type LocalDate } from '../../domain/calendar';
 import type { Customer } from '../../domain/invoice';
-import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
-import { InvoiceScenario, invoiceTerms, upcomingMonday } from '../support/lifecycle';
+import {
+  InvoiceScenario,
+  invoiceTerms,
+  upcomingMonday,
+  useCollectionStack,
+  nineAm,
+} from '../support/lifecycle';
 
 const tokyoCustomer: Customer = {
   id: 'cust-shibuya-bento',
@@ -11,22 +16,7 @@ const tokyoCustomer: Customer = {
   timeZone: 'Asia/Tokyo',
 };
 
-let stack: CollectionStack;
-
-beforeAll(async () => {
-  stack = await startCollectionStack();
-  await stack.startWorker();
-});
-
-afterEach(async () => {
-  await InvoiceScenario.endAll();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
-
-const nineAm = (monday: LocalDate, day: number, stage: string) => `${addDays(monday, day)} 09:00 ${stage}`;
+const stack = useCollectionStack();
 
 /** Issued Monday M, due Wednesday M+30, the customer in Tokyo. */
 async function tokyoInvoice(invoiceId: string) {

@@ -1,23 +1,13 @@
 import { addDays, type LocalDate } from '../../domain/calendar';
-import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
-import { InvoiceScenario, invoiceTerms, upcomingMonday } from '../support/lifecycle';
+import {
+  InvoiceScenario,
+  invoiceTerms,
+  upcomingMonday,
+  useCollectionStack,
+  nineAm,
+} from '../support/lifecycle';
 
-let stack: CollectionStack;
-
-beforeAll(async () => {
-  stack = await startCollectionStack();
-  await stack.startWorker();
-});
-
-afterEach(async () => {
-  await InvoiceScenario.endAll();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
-
-const nineAm = (monday: LocalDate, day: number, stage: string) => `${addDays(monday, day)} 09:00 ${stage}`;
+const stack = useCollectionStack();
 
 /** A Berlin customer; issued Monday M, due Wednesday M+30; the dispute opens on Saturday M+33, after the friendly reminder. */
 async function disputedInvoice(invoiceId: string) {

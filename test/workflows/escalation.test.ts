@@ -1,6 +1,5 @@
 import { agencyPayloadFields } from '../../domain/agency';
 import { addDays, instantAtLocalTime, type LocalDate } from '../../domain/calendar';
-import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
 import {
   berlinCustomer,
   InvoiceScenario,
@@ -8,24 +7,11 @@ import {
   localClock,
   skipTo,
   upcomingMonday,
+  useCollectionStack,
+  nineAm,
 } from '../support/lifecycle';
 
-let stack: CollectionStack;
-
-beforeAll(async () => {
-  stack = await startCollectionStack();
-  await stack.startWorker();
-});
-
-afterEach(async () => {
-  await InvoiceScenario.endAll();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
-
-const nineAm = (monday: LocalDate, day: number, stage: string) => `${addDays(monday, day)} 09:00 ${stage}`;
+const stack = useCollectionStack();
 
 /** The default ladder of an invoice issued Monday M and due Wednesday M+30, in Berlin. */
 const fullLadder = (monday: LocalDate) => [

@@ -3,8 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { addDays, type LocalDate } from '../../domain/calendar';
 import type { Customer } from '../../domain/invoice';
 import { rejectionTypes } from '../../workflows/messages';
-import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
-import { InvoiceScenario, invoiceTerms, upcomingMonday } from '../support/lifecycle';
+import { InvoiceScenario, invoiceTerms, upcomingMonday, useCollectionStack } from '../support/lifecycle';
 
 // Far from UTC: 09:00 in Tokyo is midnight UTC.
 const tokyoCustomer: Customer = {
@@ -14,20 +13,7 @@ const tokyoCustomer: Customer = {
   timeZone: 'Asia/Tokyo',
 };
 
-let stack: CollectionStack;
-
-beforeAll(async () => {
-  stack = await startCollectionStack();
-  await stack.startWorker();
-});
-
-afterEach(async () => {
-  await InvoiceScenario.endAll();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useCollectionStack();
 
 /** Issue date is a Monday M; due M+30 is a Wednesday. The ladder at 09:00 Tokyo time. */
 const ladder = (monday: LocalDate) => ({

@@ -3,8 +3,14 @@ import { addDays, type LocalDate } from '../../domain/calendar';
 import type { Customer } from '../../domain/invoice';
 import { formatLocalDate } from '../../activities/email-templates';
 import { rejectionTypes } from '../../workflows/messages';
-import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
-import { InvoiceScenario, invoiceTerms, localClock, upcomingMonday } from '../support/lifecycle';
+import {
+  InvoiceScenario,
+  invoiceTerms,
+  localClock,
+  nineAm,
+  upcomingMonday,
+  useCollectionStack,
+} from '../support/lifecycle';
 
 // Eight or seven hours behind UTC, with a change of clocks every spring and autumn.
 const losAngelesCustomer: Customer = {
@@ -14,22 +20,7 @@ const losAngelesCustomer: Customer = {
   timeZone: 'America/Los_Angeles',
 };
 
-let stack: CollectionStack;
-
-beforeAll(async () => {
-  stack = await startCollectionStack();
-  await stack.startWorker();
-});
-
-afterEach(async () => {
-  await InvoiceScenario.endAll();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
-
-const nineAm = (monday: LocalDate, day: number, stage: string) => `${addDays(monday, day)} 09:00 ${stage}`;
+const stack = useCollectionStack();
 
 /** Issued Monday M, due Wednesday M+30, the customer in Los Angeles. */
 async function losAngelesInvoice(invoiceId: string) {

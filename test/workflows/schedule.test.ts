@@ -1,29 +1,16 @@
 import { addDays, dayOfWeek, localDateAt } from '../../domain/calendar';
 import type { Customer } from '../../domain/invoice';
 import { defaultPolicy, type CollectionPolicy } from '../../domain/policy';
-import { startCollectionStack, type CollectionStack } from '../support/collection-stack';
 import {
   InvoiceScenario,
   invoiceTerms,
   localTime,
   nextClockChange,
   upcomingMonday,
+  useCollectionStack,
 } from '../support/lifecycle';
 
-let stack: CollectionStack;
-
-beforeAll(async () => {
-  stack = await startCollectionStack();
-  await stack.startWorker();
-});
-
-afterEach(async () => {
-  await InvoiceScenario.endAll();
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useCollectionStack();
 
 const losAngelesCustomer: Customer = {
   id: 'cust-echo-park-bakery',
