@@ -1,7 +1,8 @@
 import type { LocalDate } from '../domain/calendar';
 import { formatMoney } from '../domain/money';
 import type { TaskKind } from '../domain/tasks';
-import { formatDaysOverdue, formatLocalDate } from './email-templates';
+import { describeDaysOverdue } from '../domain/invoice';
+import { formatLocalDate } from './email-templates';
 
 export interface TaskContext {
   kind: TaskKind;
@@ -276,7 +277,7 @@ function accountFor(context: TaskContext): Account {
     invoice: context.invoiceNumber,
     amount: formatMoney({ amount: context.amountDue, currency: context.currency }),
     dueDate: formatLocalDate(context.dueDate),
-    timing: formatDaysOverdue(context.daysOverdue),
+    timing: describeDaysOverdue(context.daysOverdue),
   };
 }
 

@@ -1,3 +1,4 @@
+import { describeDaysOverdue } from '../domain/invoice';
 import type { LocalDate } from '../domain/calendar';
 import { formatMoney } from '../domain/money';
 import type { EmailTemplateId } from '../domain/policy';
@@ -79,15 +80,6 @@ export function formatLocalDate(date: LocalDate): string {
 }
 
 /** "7 days overdue", "1 day overdue", "due today" or "due in 3 days". */
-export function formatDaysOverdue(daysOverdue: number): string {
-  if (daysOverdue > 0) return `${dayCount(daysOverdue)} overdue`;
-  if (daysOverdue === 0) return 'due today';
-  return `due in ${dayCount(-daysOverdue)}`;
-}
-
-function dayCount(days: number): string {
-  return days === 1 ? '1 day' : `${days} days`;
-}
 
 interface Fact {
   label: string;
@@ -271,7 +263,7 @@ function wordsFor(context: EmailContext): Words {
     invoice: context.invoiceNumber,
     amountDue: money(context, context.amountDue),
     dueDate: formatLocalDate(context.dueDate),
-    timing: formatDaysOverdue(context.daysOverdue),
+    timing: describeDaysOverdue(context.daysOverdue),
   };
 }
 

@@ -40,3 +40,11 @@ export type OpenStatus = (typeof openStatuses)[number];
 export type ClosedStatus = (typeof closedStatuses)[number];
 export type InvoiceStatus = OpenStatus | ClosedStatus;
 export const invoiceStatuses: readonly InvoiceStatus[] = [...openStatuses, ...closedStatuses];
+
+/** "7 days overdue", "1 day overdue", "due today", "due in 3 days": for people, in emails, scripts and the timeline. */
+export function describeDaysOverdue(daysOverdue: number): string {
+  const count = (days: number) => (days === 1 ? '1 day' : `${days} days`);
+  if (daysOverdue > 0) return `${count(daysOverdue)} overdue`;
+  if (daysOverdue === 0) return 'due today';
+  return `due in ${count(-daysOverdue)}`;
+}

@@ -1,6 +1,12 @@
 import { addDays, daysBetween, localDateAt, type LocalDate } from './calendar';
 import { CommandRejected, type CommandOf, type InstallmentTerms, type InvoiceCommand } from './commands';
-import type { ClosedStatus, Instant, InvoiceStatus, InvoiceTerms } from './invoice';
+import {
+  describeDaysOverdue,
+  type ClosedStatus,
+  type Instant,
+  type InvoiceStatus,
+  type InvoiceTerms,
+} from './invoice';
 import type { MinorUnits } from './money';
 import type { CollectionPolicy, CollectionStage, EmailTemplateId } from './policy';
 import { firstSendSlotAtOrAfter, sendSlotOn, stageSendTime, type SendWindow } from './schedule';
@@ -387,7 +393,7 @@ class Draft {
     }
   }
 
-  private isDuplicatePayment(command: CommandOf<'recordPayment'>): boolean {
+  private isDuplicatePayment(command: { reference: string; amount: MinorUnits }): boolean {
     const earlier = this.state.payments.find((payment) => payment.reference === command.reference);
     if (!earlier) return false;
     if (earlier.amount !== command.amount) {
@@ -711,7 +717,7 @@ class Draft {
       );
     }
     const reference = command.reference ?? `agency-recovery-${this.state.payments.length + 1}`;
-    if (this.state.payments.some((payment) => payment.reference === reference)) return;
+    if (this.isDuplicatePayment({ reference, amount })) return;
     this.addPayment(reference, amount, 'agency.recovered', 'Agency recovery');
   }
 
@@ -802,7 +808,7 @@ class Draft {
     state.stages[stage.key] = { outcome: 'done', at: iso(this.now) };
     this.record(
       'stage.reached',
-      `Stage ${stage.key} reached (${daysOverdue(state, this.now)} days overdue)`,
+      `Stage ${stage.key} reached (${describeDaysOverdue(daysOverdue(state, this.now))})`,
       {
         stage: stage.key,
         balance: state.balance,

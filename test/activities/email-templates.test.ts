@@ -1,9 +1,5 @@
-import {
-  formatDaysOverdue,
-  formatLocalDate,
-  renderEmail,
-  type EmailContext,
-} from '../../activities/email-templates';
+import { describeDaysOverdue } from '../../domain/invoice';
+import { formatLocalDate, renderEmail, type EmailContext } from '../../activities/email-templates';
 import { emailTemplateIds, type EmailTemplateId } from '../../domain/policy';
 
 const daysOverdueAtStage: Record<EmailTemplateId, number> = {
@@ -118,10 +114,10 @@ describe('dates and days overdue', () => {
   });
 
   test('describes days overdue in singular, plural, today and not yet due', () => {
-    expect(formatDaysOverdue(1)).toBe('1 day overdue');
-    expect(formatDaysOverdue(7)).toBe('7 days overdue');
-    expect(formatDaysOverdue(0)).toBe('due today');
-    expect(formatDaysOverdue(-3)).toBe('due in 3 days');
+    expect(describeDaysOverdue(1)).toBe('1 day overdue');
+    expect(describeDaysOverdue(7)).toBe('7 days overdue');
+    expect(describeDaysOverdue(0)).toBe('due today');
+    expect(describeDaysOverdue(-3)).toBe('due in 3 days');
   });
 
   test('tells a customer how many days overdue each reminder is', () => {
