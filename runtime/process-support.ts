@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Logger } from 'pino';
 
 /** A pino logger, or a function that gets one line per notable event (debug detail is dropped). */
@@ -26,4 +27,19 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Fails with `consequence` (what the caller can't do and how to fix it) when something already listens on the port. */
+export function assertPortFree(port: number, host: string, consequence: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} on ${host} is already in use, ${consequence}`)
+          : error,
+      );
+    });
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }

@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { settlesWithin, toStructuredLog, type RuntimeLog } from './process-support';
+import { assertPortFree, settlesWithin, toStructuredLog, type RuntimeLog } from './process-support';
 import { requireTemporalCli } from './tool-paths';
 
 export interface TemporalDevServerOptions {
@@ -38,8 +37,17 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const address = `${host}:${port}`;
   const startedAt = performance.now();
 
-  await assertPortFree(port, 'frontend (gRPC)');
-  await assertPortFree(uiPort, 'Web UI');
+  for (const [wanted, purpose] of [
+    [port, 'frontend (gRPC)'],
+    [uiPort, 'Web UI'],
+  ] as const) {
+    await assertPortFree(
+      wanted,
+      host,
+      `wanted for the Temporal dev server's ${purpose}. Another Temporal server (an earlier \`temporal server start-dev\`?) ` +
+        'or another program holds it: stop it, choose other ports, or point TEMPORAL_ADDRESS at the server that is already running.',
+    );
+  }
   fs.mkdirSync(dataDir, { recursive: true });
   const dbFile = path.join(path.resolve(dataDir), 'temporal.sqlite');
   const args = [
@@ -175,24 +183,6 @@ async function waitUntilServing(
   throw new Error(
     `not serving namespace "${namespace}" after ${timeoutMs / 1000} s (last error: ${(lastError as Error)?.message})`,
   );
-}
-
-function assertPortFree(port: number, purpose: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `Port ${port} on ${host}, wanted for the Temporal dev server's ${purpose}, is already in use. ` +
-                'Another Temporal server (an earlier `temporal server start-dev`?) or another program holds it: stop it, ' +
-                'choose other ports, or point TEMPORAL_ADDRESS at the server that is already running.',
-            )
-          : error,
-      );
-    });
-    probe.listen(port, host, () => probe.close(() => resolve()));
-  });
 }
 
 function delay(ms: number): Promise<void> {

@@ -308,3 +308,14 @@ export function useCollectionStack(): CollectionStack {
 /** "YYYY-MM-DD 09:00 stage" for day M+`day` of a ladder that starts on Monday M. */
 export const nineAm = (monday: LocalDate, day: number, stage: string) =>
   `${addDays(monday, day)} 09:00 ${stage}`;
+
+/** The default ladder, untouched, of an invoice issued Monday M and due Wednesday M+30, in Berlin. */
+export const fullBerlinLadder = (monday: LocalDate) => [
+  nineAm(monday, 0, 'invoice'),
+  // M+27 is a Sunday, so the courtesy email moves to Monday
+  nineAm(monday, 28, 'comingDue'),
+  nineAm(monday, 31, 'friendlyReminder'),
+  nineAm(monday, 37, 'secondReminder'),
+  nineAm(monday, 44, 'firmReminder'),
+  nineAm(monday, 60, 'finalNotice'),
+];

@@ -4,6 +4,7 @@ import {
   berlinCustomer,
   InvoiceScenario,
   invoiceTerms,
+  fullBerlinLadder,
   nineAm,
   upcomingMonday,
   useCollectionStack,
@@ -19,16 +20,7 @@ describe('the default ladder', () => {
 
     await scenario.skipTo(addDays(monday, 78));
 
-    // Due date M+30 is a Wednesday.
-    expect(await scenario.emails()).toEqual([
-      nineAm(monday, 0, 'invoice'),
-      // -3 is a Sunday, so the courtesy email moves to Monday
-      nineAm(monday, 28, 'comingDue'),
-      nineAm(monday, 31, 'friendlyReminder'),
-      nineAm(monday, 37, 'secondReminder'),
-      nineAm(monday, 44, 'firmReminder'),
-      nineAm(monday, 60, 'finalNotice'),
-    ]);
+    expect(await scenario.emails()).toEqual(fullBerlinLadder(monday));
     for (const message of scenario.messages()) expect(message.To).toBe(berlinCustomer.email);
     expect(await scenario.tasks()).toEqual([
       { kind: 'secondReminderCall', role: 'bookkeeper', status: 'open' },

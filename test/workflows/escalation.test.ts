@@ -1,5 +1,5 @@
 import { agencyPayloadFields } from '../../domain/agency';
-import { addDays, instantAtLocalTime, type LocalDate } from '../../domain/calendar';
+import { addDays, instantAtLocalTime } from '../../domain/calendar';
 import {
   berlinCustomer,
   InvoiceScenario,
@@ -9,19 +9,10 @@ import {
   upcomingMonday,
   useCollectionStack,
   nineAm,
+  fullBerlinLadder,
 } from '../support/lifecycle';
 
 const stack = useCollectionStack();
-
-/** The default ladder of an invoice issued Monday M and due Wednesday M+30, in Berlin. */
-const fullLadder = (monday: LocalDate) => [
-  nineAm(monday, 0, 'invoice'),
-  nineAm(monday, 28, 'comingDue'),
-  nineAm(monday, 31, 'friendlyReminder'),
-  nineAm(monday, 37, 'secondReminder'),
-  nineAm(monday, 44, 'firmReminder'),
-  nineAm(monday, 60, 'finalNotice'),
-];
 
 describe('the agency hand-off', () => {
   test('waits until 45 days after the last customer response, moved to a business day, and happens once with only the allow-listed fields', async () => {
@@ -53,7 +44,7 @@ describe('the agency hand-off', () => {
     expect(await scenario.timelineOf('agency.handedOff')).toEqual([
       `${addDays(monday, 112)} 09:00 agency.handedOff`,
     ]);
-    expect(await scenario.emails()).toEqual(fullLadder(monday));
+    expect(await scenario.emails()).toEqual(fullBerlinLadder(monday));
     expect(await scenario.state()).toMatchObject({ status: 'with_agency', nextAction: null });
 
     const handoffs = await stack.database.db.agencyHandoff.findMany({
@@ -100,7 +91,7 @@ describe('the agency hand-off', () => {
     expect(returned).toMatchObject({ status: 'returned_by_agency', nextAction: null, balance: 100_000 });
 
     await scenario.skipTo(addDays(monday, 200));
-    expect(await scenario.emails()).toEqual(fullLadder(monday));
+    expect(await scenario.emails()).toEqual(fullBerlinLadder(monday));
     expect(await scenario.tasks()).toEqual([
       { kind: 'secondReminderCall', role: 'bookkeeper', status: 'open' },
       { kind: 'finalNoticeCall', role: 'manager', status: 'open' },

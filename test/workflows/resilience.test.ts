@@ -1,13 +1,19 @@
 import { createActivities, type RecoupActivities } from '../../activities';
 import { createPostmarkTransport, type MailTransport } from '../../activities/mail-transport';
-import { addDays, type LocalDate } from '../../domain/calendar';
+import { addDays } from '../../domain/calendar';
 import {
   startCollectionStack,
   testSender,
   type CollectionStack,
   type RunningWorker,
 } from '../support/collection-stack';
-import { InvoiceScenario, invoiceTerms, startUncachedWorker, upcomingMonday } from '../support/lifecycle';
+import {
+  fullBerlinLadder,
+  InvoiceScenario,
+  invoiceTerms,
+  startUncachedWorker,
+  upcomingMonday,
+} from '../support/lifecycle';
 
 let stack: CollectionStack;
 
@@ -19,17 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-const nineAm = (monday: LocalDate, day: number, stage: string) => `${addDays(monday, day)} 09:00 ${stage}`;
-
-const fullLadder = (monday: LocalDate) => [
-  nineAm(monday, 0, 'invoice'),
-  nineAm(monday, 28, 'comingDue'),
-  nineAm(monday, 31, 'friendlyReminder'),
-  nineAm(monday, 37, 'secondReminder'),
-  nineAm(monday, 44, 'firmReminder'),
-  nineAm(monday, 60, 'finalNotice'),
-];
 
 /** Real activities over a mail transport the test wraps (the sink, through the real postmark client). */
 function activitiesWithMail(wrap: (real: MailTransport) => MailTransport): RecoupActivities {
@@ -91,7 +86,7 @@ describe('crashes and restarts', () => {
     try {
       await skipping;
       await scenario.skipTo(addDays(monday, 80));
-      expect(await scenario.emails()).toEqual(fullLadder(monday));
+      expect(await scenario.emails()).toEqual(fullBerlinLadder(monday));
       for (const stage of [
         'invoice',
         'comingDue',
@@ -169,7 +164,7 @@ describe('crashes and restarts', () => {
         providerMessageId: friendly[0]!.MessageID,
         error: null,
       });
-      expect(await scenario.emails()).toEqual(fullLadder(monday).slice(0, 4));
+      expect(await scenario.emails()).toEqual(fullBerlinLadder(monday).slice(0, 4));
     } finally {
       await stopWorker(worker);
     }
