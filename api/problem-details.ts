@@ -125,7 +125,7 @@ export class Problem extends Error {
     return problemCatalogue[this.kind].status;
   }
 
-  toDocument(requestId?: string): ProblemDocument {
+  asDocument(requestId?: string): ProblemDocument {
     const { title, status } = problemCatalogue[this.kind];
     return {
       type: problemTypeUri(this.kind),

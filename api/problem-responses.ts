@@ -46,7 +46,7 @@ function sendProblem(res: Response, problem: Problem): void {
     .status(problem.status)
     .set(problem.headers)
     .type('application/problem+json')
-    .send(JSON.stringify(problem.toDocument(String(res.req.id))));
+    .send(JSON.stringify(problem.asDocument(String(res.req.id))));
 }
 
 /** Every error becomes application/problem+json; anything unexpected is logged with the request and hidden from the caller. */
