@@ -843,6 +843,8 @@ class Draft {
   }
 
   private openTask(key: string, taskKind: TaskKind, detail?: string): void {
+    // One task per key: a second bounce from the same address adds to nothing the manager hasn't got already.
+    if (this.state.timeline.some((entry) => entry.type === 'task.opened' && entry.data.key === key)) return;
     this.record('task.opened', `Task for the ${taskRole(taskKind)}: ${taskKind}`, { key, taskKind });
     this.effects.push({ kind: 'openTask', key, taskKind, ...(detail ? { detail } : {}) });
   }

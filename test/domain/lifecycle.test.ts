@@ -724,3 +724,24 @@ describe('policies are data', () => {
     expect(run.log.slice(-1)).toEqual(['2026-04-10 07:00 task promiseBroken']);
   });
 });
+
+describe('tasks', () => {
+  test('a second bounce from the same address opens no second task, and says so only once on the timeline', () => {
+    const bounce = {
+      type: 'reportEmailProblem',
+      kind: 'hardBounce',
+      emailAddress: 'ap@harbour-cafe.example',
+      description: 'Mailbox does not exist',
+    } as const;
+    const run = new InvoiceRun().command(bounce, at('2026-04-03')).command(bounce, at('2026-04-09'));
+    expect(run.log.filter((line) => line.includes('task fixEmailAddress'))).toEqual([
+      '2026-04-03 12:00 task fixEmailAddress',
+    ]);
+    expect(
+      run.state.timeline.filter(
+        (entry) => entry.type === 'task.opened' && entry.data.taskKind === 'fixEmailAddress',
+      ),
+    ).toHaveLength(1);
+    expect(run.state.timeline.filter((entry) => entry.type === 'email.undeliverable')).toHaveLength(2);
+  });
+});
