@@ -16,6 +16,7 @@ import {
   commandSignals,
   commandUpdates,
   invoiceStateQuery,
+  invoiceStartOptions,
   rejectionTypes,
   taskQueue,
   timelineQuery,
@@ -145,14 +146,7 @@ export function createInvoiceWorkflows(deps: InvoiceWorkflowDependencies): Invoi
       const policy = choosePolicy(policies, policyId, terms.customer.id);
       const input: InvoiceCollectionInput = { terms, policy };
       try {
-        await temporal.workflow.start(workflowType, {
-          taskQueue,
-          workflowId: workflowIdFor(terms.invoiceId),
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          // A paid or cancelled invoice must never start chasing again.
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
+        await temporal.workflow.start(workflowType, invoiceStartOptions(input));
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) return existing(terms);
         throw translate(error, terms.invoiceId);

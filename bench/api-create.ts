@@ -15,7 +15,7 @@ import { migrateDatabase } from '../prisma/migrator';
 import { loadConfig } from '../runtime/config';
 import { startEmbeddedDatabase } from '../runtime/embedded-database';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
-import { taskQueue, workflowIdFor, workflowType, type InvoiceCollectionInput } from '../workflows/messages';
+import { invoiceStartOptions, workflowType, type InvoiceCollectionInput } from '../workflows/messages';
 
 /**
  * `npm run bench:api`: latency and throughput of POST /invoices against the Temporal dev server, beside the same
@@ -97,13 +97,7 @@ async function main(): Promise<void> {
     const direct = (index: number) => async () => {
       const terms = invoiceTerms(`bench-${runId}-direct-${index}`);
       const input: InvoiceCollectionInput = { terms, policy: defaultPolicy };
-      await temporal.workflow.start(workflowType, {
-        taskQueue,
-        workflowId: workflowIdFor(terms.invoiceId),
-        args: [input],
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      await temporal.workflow.start(workflowType, invoiceStartOptions(input));
     };
 
     await run(warmup, concurrency, (index) => viaApi(requests + index));

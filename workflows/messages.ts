@@ -24,6 +24,20 @@ export interface InvoiceCollectionInput {
   carriedState?: InvoiceState;
 }
 
+/**
+ * How every caller starts an invoice's workflow: one per invoice, and never again once it has closed
+ * (a paid or cancelled invoice must never start chasing again).
+ */
+export function invoiceStartOptions(input: InvoiceCollectionInput) {
+  return {
+    taskQueue,
+    workflowId: workflowIdFor(input.terms.invoiceId),
+    args: [input] as [InvoiceCollectionInput],
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+  } as const;
+}
+
 /** Fire-and-forget events, named for what happened; a refused one is written to the timeline. */
 export const signalNames = {
   recordPayment: 'paymentReceived',

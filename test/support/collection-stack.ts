@@ -8,12 +8,7 @@ import { defaultPolicy, type CollectionPolicy } from '../../domain/policy';
 import { startMailSink, type MailSink } from '../../runtime/mail-sink';
 import { requireTemporalCli, requireTemporalTestServer } from '../../runtime/tool-paths';
 import { createRecoupWorker } from '../../worker/create-worker';
-import {
-  taskQueue,
-  workflowIdFor,
-  workflowType,
-  type InvoiceCollectionInput,
-} from '../../workflows/messages';
+import { invoiceStartOptions, workflowType } from '../../workflows/messages';
 import { readRunContext } from './run-context';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -115,10 +110,9 @@ export async function startCollectionStack(
       return handle;
     },
     async startInvoice(terms, policy = defaultPolicy) {
-      const workflowId = workflowIdFor(terms.invoiceId);
-      const input: InvoiceCollectionInput = { terms, policy };
-      await env.client.workflow.start(workflowType, { taskQueue, workflowId, args: [input] });
-      return workflowId;
+      const options = invoiceStartOptions({ terms, policy });
+      await env.client.workflow.start(workflowType, options);
+      return options.workflowId;
     },
     async close() {
       for (const running of workers) await running.stop();

@@ -1,12 +1,7 @@
 import { addDays, instantAtLocalTime } from '../../domain/calendar';
 import { nextWakeup, onWakeup, startInvoice, type InvoiceState } from '../../domain/lifecycle';
 import { defaultPolicy } from '../../domain/policy';
-import {
-  taskQueue,
-  workflowIdFor,
-  workflowType,
-  type InvoiceCollectionInput,
-} from '../../workflows/messages';
+import { invoiceStartOptions, workflowType } from '../../workflows/messages';
 import {
   berlinCustomer,
   invoiceTerms,
@@ -46,12 +41,10 @@ describe('continue-as-new', () => {
     ]);
 
     await skipTo(stack.env, handedOnAt);
-    const input: InvoiceCollectionInput = { terms, policy: defaultPolicy, carriedState };
-    const handle = await stack.env.client.workflow.start(workflowType, {
-      taskQueue,
-      workflowId: workflowIdFor(terms.invoiceId),
-      args: [input],
-    });
+    const handle = await stack.env.client.workflow.start(
+      workflowType,
+      invoiceStartOptions({ terms, policy: defaultPolicy, carriedState }),
+    );
     await skipTo(stack.env, instantAtLocalTime(addDays(monday, 62), 12, zone));
 
     const rows = await stack.database.db.timelineEvent.findMany({
